@@ -1,0 +1,195 @@
+"""What every reference node shares: its command line, its output, its lifeline.
+
+Theory of operation
+-------------------
+A node is one OS process playing one role. The node contract
+(docs/contract.md) asks four things of it, and this module is where the
+reference nodes keep them:
+
+1. Endpoints come from options. ``--bind`` / ``--connect`` (or
+   ``--<socket>-bind`` / ``--<socket>-connect`` for a role with several
+   sockets) may be repeated; a socket that is given neither uses the role's
+   default, which is always ``tcp://127.0.0.1:*`` (loopback, a free port).
+2. Readiness is one machine-readable line, ``ZMQSPEC READY {json}``, printed
+   once every bind and connect is done. The JSON maps each socket's name to
+   the endpoints it actually bound (port 0 / ``*`` resolved).
+3. A node does not outlive its parent. Roles that do not read standard
+   input watch it in a thread and quit when it reaches end-of-file (a dead
+   parent closes the pipe); on Linux the node also asks the kernel for
+   SIGTERM when its parent dies.
+4. Failure is one line. Bad arguments exit 2, a socket error (a busy
+   endpoint, an unknown transport) exits 1, each with a single line on
+   stderr naming the problem.
+
+This module imports nothing heavy: node start-up time is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+
+READY_PREFIX = "ZMQSPEC READY "
+DEFAULT_BIND = "tcp://127.0.0.1:*"
+CLOSE_LINGER_MS = 1000
+
+
+class NodeError(Exception):
+    """A problem the node reports in one line and exits 1 for."""
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's hook; exits 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parser(role: str, description: str) -> argparse.ArgumentParser:
+    return _OneLineParser(
+        prog=f"zmqspec {role}",
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def endpoint_options(
+    p: argparse.ArgumentParser, socket: str, prefix: str = "", what: str = ""
+) -> None:
+    """Add ``--{prefix}bind`` and ``--{prefix}connect`` for one socket."""
+    dest = prefix.replace("-", "_")
+    p.add_argument(
+        f"--{prefix}bind", dest=f"{dest}bind", action="append", default=[],
+        metavar="ENDPOINT", help=f"bind the {socket} socket{what} (repeatable)",
+    )
+    p.add_argument(
+        f"--{prefix}connect", dest=f"{dest}connect", action="append", default=[],
+        metavar="ENDPOINT", help=f"connect the {socket} socket{what} (repeatable)",
+    )
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def say(text: str = "", end: str = "\n") -> None:
+    sys.stdout.write(text + end)
+    sys.stdout.flush()
+
+
+def warn(role: str, text: str) -> None:
+    sys.stderr.write(f"zmqspec {role}: {text}\n")
+    sys.stderr.flush()
+
+
+def ready(**bound: list[str]) -> None:
+    say(READY_PREFIX + json.dumps(bound, sort_keys=True))
+
+
+def errno_name(exc: BaseException) -> str:
+    import zmq
+
+    number = getattr(exc, "errno", None)
+    try:
+        return zmq.Errno(number).name
+    except ValueError:
+        import errno
+
+        return errno.errorcode.get(number or 0, f"E{number}")
+
+
+def attach(sock, binds: list[str], connects: list[str], default_bind: str | None = None) -> list[str]:
+    """Bind and connect one socket; return the endpoints it actually bound."""
+    import zmq
+
+    if not binds and not connects:
+        if default_bind is None:
+            raise NodeError("needs at least one endpoint to connect to (--connect)")
+        binds = [default_bind]
+    bound = []
+    for endpoint in binds:
+        try:
+            sock.bind(endpoint)
+        except zmq.ZMQError as exc:
+            raise NodeError(f"cannot bind {endpoint}: {zmq.strerror(exc.errno)} ({errno_name(exc)})") from None
+        bound.append(sock.getsockopt_string(zmq.LAST_ENDPOINT))
+    for endpoint in connects:
+        try:
+            sock.connect(endpoint)
+        except zmq.ZMQError as exc:
+            raise NodeError(f"cannot connect {endpoint}: {zmq.strerror(exc.errno)} ({errno_name(exc)})") from None
+    return bound
+
+
+def die_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the parent process exits."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def quit_on_stdin_eof() -> None:
+    """For roles that never read stdin: its end-of-file means 'quit now'."""
+
+    def watch() -> None:
+        stream = sys.stdin.buffer if sys.stdin else None
+        while stream is not None and stream.read1(65536):
+            pass
+        sys.stdout.flush()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="stdin-lifeline", daemon=True).start()
+
+
+def context():
+    """The node's ZeroMQ context; sockets linger 1 s on close unless a role says otherwise."""
+    import zmq
+
+    ctx = zmq.Context.instance()
+    ctx.linger = CLOSE_LINGER_MS
+    return ctx
+
+
+def run(role: str, body) -> int:
+    """Run a role's body with the contract's exit rules.
+
+    The process ends with ``os._exit`` once the context has delivered what
+    its sockets still hold (each socket's linger): the stdin lifeline thread
+    may be blocked in a read, and must not hold up the interpreter's exit.
+    """
+    die_with_parent()
+    try:
+        code = body() or 0
+    except NodeError as exc:
+        sys.stdout.flush()
+        sys.stderr.write(f"zmqspec {role}: error: {exc}\n")
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 1
+    if "zmq" in sys.modules:
+        sys.modules["zmq"].Context.instance().destroy(linger=None)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -1,0 +1,25 @@
+"""The public harness: run nodes of any implementation and talk to them.
+
+    from zmqspec.harness import Nodes, reference
+
+    nodes = Nodes(reference())
+    server = nodes.start("rep-server", "--name", "A")
+    print(server.endpoint("rep"))
+    nodes.stop_all()
+
+The pytest fixtures in :mod:`zmqspec.pytest_plugin` are thin wrappers over
+these names.
+"""
+
+from zmqspec._deadline import scaled
+from zmqspec._driver_client import Driver, DriverError, DriverProtocolError, Socket
+from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, load_manifest, reference
+from zmqspec._node import READY_PREFIX
+from zmqspec._nodes import Endpoints, Nodes
+from zmqspec._process import Node, NodeFailure
+
+__all__ = [
+    "READY_PREFIX", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
+    "ManifestError", "Node", "NodeFailure", "Nodes", "RoleNotProvided", "Socket", "load_manifest",
+    "reference", "scaled",
+]

@@ -1,0 +1,61 @@
+"""sync-pub: a publisher that waits for its subscribers (catalogue PS-11).
+
+The seed's fix for the slow joiner: publish nothing until all N
+subscribers are known to be listening. While it waits, sync-pub publishes
+``HELLO`` every few milliseconds; a sync-sub that receives one knows its
+subscription is in place and says so with a request on the sync channel
+(REQ to this node's REP). Once N have said so, it publishes ``--count``
+weather updates, then ``END``, prints ``PUBLISHED {count} UPDATES`` and exits.
+No high-water mark is set on the PUB socket, so no update is dropped.
+"""
+
+from __future__ import annotations
+
+import random
+
+from zmqspec import _node
+from zmqspec.roles.weather_pub import update
+
+ROLE = "sync-pub"
+HELLO, END = b"HELLO", b"END"
+HELLO_INTERVAL_MS = 10
+
+
+def main(argv: list[str]) -> int:
+    p = _node.parser(ROLE, __doc__)
+    _node.endpoint_options(p, "PUB")
+    _node.endpoint_options(p, "sync REP", "sync-", " (subscribers report in here)")
+    p.add_argument("--subscribers", type=_node.positive_int, required=True, help="how many subscribers to wait for")
+    p.add_argument("--count", type=_node.non_negative_int, default=1000, help="how many updates to publish (default 1000)")
+    p.add_argument("--seed", type=int, default=None, help="seed the random updates")
+    args = p.parse_args(argv)
+    return _node.run(ROLE, lambda: publish(args))
+
+
+def publish(args) -> int:
+    import zmq
+
+    ctx = _node.context()
+    pub = ctx.socket(zmq.PUB)
+    pub.sndhwm = 0
+    pub.linger = -1
+    sync = ctx.socket(zmq.REP)
+    bound_pub = _node.attach(pub, args.bind, args.connect, _node.DEFAULT_BIND)
+    bound_sync = _node.attach(sync, args.sync_bind, args.sync_connect, _node.DEFAULT_BIND)
+    _node.ready(pub=bound_pub, sync=bound_sync)
+    _node.quit_on_stdin_eof()
+    synced = 0
+    while synced < args.subscribers:
+        if sync.poll(HELLO_INTERVAL_MS):
+            sync.recv_multipart()
+            sync.send(b"")
+            synced += 1
+        else:
+            pub.send(HELLO)
+    _node.say(f"SUBSCRIBERS READY: {synced}")
+    rng = random.Random(args.seed)
+    for seq in range(args.count):
+        pub.send(update(rng, seq % 1_000_000, 1, 99999).encode())
+    pub.send(END)
+    _node.say(f"PUBLISHED {args.count} UPDATES")
+    return 0

@@ -1,0 +1,68 @@
+"""ventilator: the seed's task ventilator (catalogue PP-2).
+
+Binds a PUSH socket for the workers, connects a second PUSH to the sink and
+sends it N as 8 bytes big-endian, prints ``START VENT SERVER``, waits for a
+line on standard input after ``> IF YOU'RE READY, PRESS ENTER TO START``,
+deals N workloads (each a random integer 1..99, in milliseconds, as
+decimal text), prints ``TOTAL EXPECTED COST: {sum}``, and quits after
+``PRESS ENTER TO QUIT``. Unlike the seed it keeps every queued task on the
+way out (the seed's ``ctx.destroy()`` could drop them). End of input at
+either prompt means quit.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+
+from zmqspec import _node
+
+ROLE = "ventilator"
+
+
+def main(argv: list[str]) -> int:
+    p = _node.parser(ROLE, __doc__)
+    _node.endpoint_options(p, "task PUSH", "", " (facing the workers)")
+    _node.endpoint_options(p, "sink PUSH", "sink-", " (to tell the sink N)")
+    p.add_argument("--tasks", type=_node.non_negative_int, default=100_000, help="N, how many tasks (default 100000)")
+    p.add_argument("--cost-min", type=_node.non_negative_int, default=1, help="smallest workload in ms (default 1)")
+    p.add_argument("--cost-max", type=_node.non_negative_int, default=99, help="largest workload in ms (default 99)")
+    p.add_argument("--zero-cost", action="store_true", help="every workload 0 ms (for throughput measurements)")
+    p.add_argument("--seed", type=int, default=None, help="seed the random workloads")
+    args = p.parse_args(argv)
+    if args.zero_cost:
+        args.cost_min = args.cost_max = 0
+    if args.cost_min > args.cost_max:
+        p.error("--cost-min is larger than --cost-max")
+    if not args.sink_bind and not args.sink_connect:
+        p.error("needs the sink's endpoint (--sink-connect)")
+    return _node.run(ROLE, lambda: ventilate(args))
+
+
+def ventilate(args) -> int:
+    import zmq
+
+    ctx = _node.context()
+    tasks = ctx.socket(zmq.PUSH)
+    sink = ctx.socket(zmq.PUSH)
+    tasks.linger = sink.linger = -1  # every queued task is delivered on the way out
+    bound_tasks = _node.attach(tasks, args.bind, args.connect, _node.DEFAULT_BIND)
+    bound_sink = _node.attach(sink, args.sink_bind, args.sink_connect)
+    sink.send(args.tasks.to_bytes(8, "big"))
+    _node.say("START VENT SERVER")
+    _node.ready(tasks=bound_tasks, sink=bound_sink)
+    _node.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
+    if not sys.stdin.readline():
+        return 0
+    _node.say()
+    rng = random.Random(args.seed)
+    total = 0
+    for _ in range(args.tasks):
+        workload = rng.randint(args.cost_min, args.cost_max)
+        total += workload
+        tasks.send(str(workload).encode())
+    _node.say(f"TOTAL EXPECTED COST: {total}")
+    _node.say("PRESS ENTER TO QUIT", end="")
+    sys.stdin.readline()
+    _node.say()
+    return 0

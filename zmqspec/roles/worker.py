@@ -1,0 +1,94 @@
+"""worker: the seed's worker, with the kill signal (catalogue PP-3, PP-9).
+
+Connects PULL to the ventilator and PUSH to the sink. For each task it
+prints ``.``, sleeps the workload in milliseconds, and pushes an empty
+result to the sink. With ``--kill-connect`` it also subscribes to the sink's
+kill channel and waits on both sockets at once (a poller): the message
+``KILL`` ends it with status 0, between tasks or while idle. With
+``--wait-connected`` its ready line comes only once every connection is
+made, so tasks dealt and a kill published after that reach it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from zmqspec import _node
+
+ROLE = "worker"
+KILL = b"KILL"
+
+
+def main(argv: list[str]) -> int:
+    p = _node.parser(ROLE, __doc__)
+    _node.endpoint_options(p, "task PULL", "", " (to the ventilator)")
+    _node.endpoint_options(p, "result PUSH", "sink-", " (to the sink)")
+    _node.endpoint_options(p, "kill SUB", "kill-", " (to the sink's kill PUB)")
+    p.add_argument("--wait-connected", action="store_true",
+                   help="print the ready line only once every connect has completed its ZMTP handshake")
+    args = p.parse_args(argv)
+    if not (args.bind or args.connect) or not (args.sink_bind or args.sink_connect):
+        p.error("needs the ventilator's (--connect) and the sink's (--sink-connect) endpoints")
+    return _node.run(ROLE, lambda: work(args))
+
+
+def await_handshakes(monitor, expected: int) -> None:
+    """Block until `expected` ZMTP handshakes have been reported on `monitor`."""
+    from zmq.utils.monitor import recv_monitor_message
+
+    for _ in range(expected):
+        recv_monitor_message(monitor)
+
+
+def workload_ms(task: bytes) -> int | None:
+    try:
+        value = int(task)
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def work(args) -> int:
+    import zmq
+
+    ctx = _node.context()
+    tasks = ctx.socket(zmq.PULL)
+    results = ctx.socket(zmq.PUSH)
+    kill = ctx.socket(zmq.SUB)
+    kill.subscribe(b"")
+    sockets = [
+        (tasks, args.bind, args.connect),
+        (results, args.sink_bind, args.sink_connect),
+        (kill, args.kill_bind, args.kill_connect),
+    ]
+    monitors = [sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED) if args.wait_connected else None
+                for sock, _, _ in sockets]
+    bound_tasks, bound_results, bound_kill = (
+        _node.attach(sock, binds, connects) if binds or connects else [] for sock, binds, connects in sockets
+    )
+    for (sock, _, connects), monitor in zip(sockets, monitors):
+        if monitor is not None:
+            await_handshakes(monitor, len(connects))
+            sock.disable_monitor()
+            monitor.close(linger=0)
+    _node.ready(tasks=bound_tasks, sink=bound_results, kill=bound_kill)
+    _node.quit_on_stdin_eof()
+    poller = zmq.Poller()
+    poller.register(tasks, zmq.POLLIN)
+    poller.register(kill, zmq.POLLIN)
+    while True:
+        events = dict(poller.poll())
+        if kill in events:
+            signal = kill.recv()
+            if signal == KILL:
+                return 0
+            _node.warn(ROLE, f"ignoring unknown control message {signal[:40]!r}")
+        if tasks in events:
+            task = tasks.recv()
+            cost = workload_ms(task)
+            if cost is None:
+                _node.warn(ROLE, f"skipping a task that is not a workload in ms: {task[:40]!r}")
+                continue
+            _node.say(".", end="")
+            time.sleep(cost * 0.001)
+            results.send(b"")
