@@ -16,10 +16,11 @@ from zmqspec._driver_client import Driver, DriverError, DriverProtocolError, Soc
 from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, load_manifest, reference
 from zmqspec._node import READY_PREFIX
 from zmqspec._nodes import Endpoints, Nodes
+from zmqspec._peers import Peers, nothing_waiting, recv_within
 from zmqspec._process import Node, NodeFailure
 
 __all__ = [
     "READY_PREFIX", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
-    "ManifestError", "Node", "NodeFailure", "Nodes", "RoleNotProvided", "Socket", "load_manifest",
-    "reference", "scaled",
+    "ManifestError", "Node", "NodeFailure", "Nodes", "Peers", "RoleNotProvided", "Socket", "load_manifest",
+    "nothing_waiting", "recv_within", "reference", "scaled",
 ]

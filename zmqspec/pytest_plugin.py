@@ -4,6 +4,7 @@ Fixtures
     ``nodes``      start nodes by role; all stopped when the test ends
     ``driver``     a driver node (a scriptable socket of the implementation)
     ``endpoints``  fresh bindable endpoints for tcp, ipc, inproc
+    ``peers``      in-process pyzmq sockets for observing (XPUB, ROUTER, monitors)
     ``implementation``  the implementation under test
 
 Options
@@ -22,6 +23,7 @@ import pytest
 
 from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, load_manifest, reference
 from zmqspec._nodes import Endpoints, Nodes
+from zmqspec._peers import Peers
 
 NODES_KEY = pytest.StashKey[Nodes]()
 IMPL_KEY = pytest.StashKey[Implementation]()
@@ -109,3 +111,10 @@ def endpoints():
     made = Endpoints()
     yield made
     made.cleanup()
+
+
+@pytest.fixture
+def peers():
+    made = Peers()
+    yield made
+    made.close()
