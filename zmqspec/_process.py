@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from zmqspec._deadline import scaled
 from zmqspec._node import READY_PREFIX
 
-_READY_LINE = re.compile(r"^" + re.escape(READY_PREFIX) + r"(.*)$", re.MULTILINE)
+_READY_LINE = re.compile(r"^" + re.escape(READY_PREFIX) + r"(.*)\n", re.MULTILINE)
 SHOWN_OUTPUT = 6000
 
 
@@ -102,7 +102,7 @@ class Node:
         """stdout after the ready line: what the role printed while it worked."""
         text = self.stdout
         match = _READY_LINE.search(text)
-        return text[match.end() + 1:] if match else text
+        return text[match.end():] if match else text
 
     def lines(self) -> list[str]:
         """Whole lines of stdout (the ready line included)."""
@@ -130,9 +130,15 @@ class Node:
                 self._changed.wait(remaining)
 
     def wait_for(self, pattern: str, timeout: float = 10.0, what: str | None = None) -> re.Match:
-        """Wait until stdout matches ``pattern`` (a regex, MULTILINE); return the match."""
+        """Wait until the complete lines of stdout match ``pattern`` (a MULTILINE regex); return the match.
+
+        Only whole lines are searched, so ``$`` never matches a line still being written."""
         regex = re.compile(pattern, re.MULTILINE)
-        return self.wait_until(regex.search, timeout, what or f"stdout matched {pattern!r}")
+
+        def search(text: str) -> re.Match | None:
+            return regex.search(text, 0, text.rfind("\n") + 1)
+
+        return self.wait_until(search, timeout, what or f"stdout matched {pattern!r}")
 
     def wait_ready(self, timeout: float = 10.0) -> dict[str, list[str]]:
         match = self.wait_until(_READY_LINE.search, timeout, "the ready line")
@@ -144,7 +150,7 @@ class Node:
             raise NodeFailure(f"{self.name}: the ready line's JSON is not an object\n{self.describe()}")
         self.endpoints = endpoints
         with self._changed:
-            self._cursor = self._out.data.index(b"\n", self._out.data.index(READY_PREFIX.encode())) + 1
+            self._cursor = len(self.stdout[:match.end()].encode())
         self.ready_after = time.monotonic() - self.started
         return endpoints
 

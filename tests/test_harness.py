@@ -1,0 +1,116 @@
+"""The harness itself: a node that misbehaves fails its test fast, says why, and is cleaned up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from zmqspec.harness import Implementation, NodeFailure, Nodes, reference
+
+pytestmark = pytest.mark.meta
+
+PY = sys.executable
+
+
+def fake(role: str, code: str) -> Implementation:
+    """An implementation whose ``role`` is a few lines of Python."""
+    return Implementation(name="fake", commands={role: (PY, "-c", code)})
+
+
+@pytest.fixture
+def fakes():
+    made: list[Nodes] = []
+
+    def nodes_for(role: str, code: str) -> Nodes:
+        made.append(Nodes(fake(role, code)))
+        return made[-1]
+
+    yield nodes_for
+    for nodes in made:
+        nodes.stop_all()
+
+
+def test_a_node_that_never_prints_its_ready_line_fails_at_the_deadline_with_its_output(fakes):
+    nodes = fakes("rep-server", "import sys, time; print('booting', flush=True); time.sleep(60)")
+    began = time.monotonic()
+    with pytest.raises(NodeFailure) as failure:
+        nodes.start("rep-server", timeout=1.0)
+    assert time.monotonic() - began < 5, "the ready deadline was not kept"
+    message = str(failure.value)
+    assert "the ready line did not happen within" in message and "booting" in message, message
+
+
+def test_a_node_that_crashes_before_ready_fails_at_once_showing_its_stderr(fakes):
+    nodes = fakes("sink", "import sys; sys.stderr.write('no such endpoint\\n'); sys.exit(3)")
+    began = time.monotonic()
+    with pytest.raises(NodeFailure) as failure:
+        nodes.start("sink", timeout=30.0)
+    assert time.monotonic() - began < 10, "a dead node must not be waited for until the deadline"
+    message = str(failure.value)
+    assert "exit status 3" in message and "no such endpoint" in message, message
+
+
+def test_a_node_that_crashes_mid_test_fails_the_wait_at_once(fakes):
+    code = "import sys, time; print('ZMQSPEC READY {}', flush=True); sys.stdin.readline(); sys.exit(4)"
+    nodes = fakes("worker", code)
+    node = nodes.start("worker")
+    node.send_line("die")
+    began = time.monotonic()
+    with pytest.raises(NodeFailure, match="exit status 4"):
+        node.wait_for("^never printed$", timeout=30.0)
+    assert time.monotonic() - began < 10
+
+
+def test_a_ready_line_that_is_not_json_is_reported_as_such(fakes):
+    nodes = fakes("sink", "import time; print('ZMQSPEC READY {oops', flush=True); time.sleep(60)")
+    with pytest.raises(NodeFailure, match="ready line is not JSON"):
+        nodes.start("sink")
+
+
+def test_stop_kills_a_node_that_ignores_sigterm_and_its_children(fakes):
+    code = (
+        "import signal, subprocess, sys, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "print('child', child.pid, flush=True)\n"
+        "print('ZMQSPEC READY {}', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    nodes = fakes("gateway", code)
+    node = nodes.start("gateway")
+    child = psutil.Process(int(node.wait_for(r"^child (\d+)$").group(1)))
+    node.stop(grace=0.5)
+    assert node.status() == "killed by SIGKILL", node.status()
+    child.wait(5)
+    assert not child.is_running(), "a child in the node's process group outlived it"
+
+
+def test_an_implementation_command_that_does_not_exist_fails_with_one_clear_line():
+    nodes = Nodes(Implementation(name="ghost", commands={"sink": ("/nonexistent/zmq-node",)}))
+    with pytest.raises(NodeFailure, match=r"cannot run '/nonexistent/zmq-node': No such file"):
+        nodes.start("sink")
+
+
+def test_a_failing_test_shows_every_node_it_started_in_the_report():
+    inner = Path(__file__).parent / "inner_suites" / "failing_scenario.py"
+    run = subprocess.run(
+        [PY, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(inner)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    report = run.stdout
+    assert "zmqspec nodes (call)" in report, report
+    assert "--- node rep-server 'rep-server-1'" in report and "--- node req-client 'req-client-1'" in report
+    assert "SENDING:  visible-in-the-report,hello" in report, report
+
+
+def test_the_reference_implementation_provides_every_role():
+    from zmqspec._roles import ROLES
+
+    impl = reference()
+    assert all(impl.provides(role) for role in ROLES)
