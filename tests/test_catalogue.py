@@ -43,7 +43,6 @@ def test_every_spec_id_a_test_names_is_in_the_catalogue(coverage):
     assert not unknown, "ids missing from docs/behaviours.md:\n  " + "\n  ".join(unknown)
 
 
-@pytest.mark.xfail(strict=False, reason="catalogue coverage is being completed")
 def test_every_catalogue_id_is_checked_by_at_least_one_test(coverage):
     """Every id of docs/behaviours.md is named by the spec mark of at least one test."""
     assert not coverage.uncovered, f"ids no test checks: {', '.join(coverage.uncovered)}"

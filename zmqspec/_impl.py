@@ -6,6 +6,8 @@ any other is described by a manifest (TOML, docs/conformance.md):
 
     name = "my-zmq"
     version = "1.2.3"            # optional, shown in reports
+    description = "..."          # optional, free text
+    xfails = "xfails.txt"        # optional: expected failures, relative to the manifest
     [roles]
     driver = "{python} -m my_zmq.driver"
     rep-server = ["./bin/node", "rep-server"]
@@ -16,6 +18,9 @@ A command is a string (split like a shell would) or a list. ``{python}``
 stands for the running interpreter and ``{here}`` for the manifest's folder,
 which is also the nodes' working directory. A role the manifest does not
 name is "not provided": its tests are reported as such, never as failures.
+``xfails`` names the implementer's expected-failures file (one catalogue id
+or test id per line, docs/conformance.md); its existence is checked when the
+suite reads it.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Implementation:
     version: str = ""
     manifest: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    xfails: Path | None = None
 
     def command(self, role: str, *args: str) -> list[str]:
         if role not in ROLES:
@@ -100,7 +106,7 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
         if not condition:
             raise ManifestError(f"manifest {path}: {problem}")
 
-    known = {"name", "version", "description", "roles", "env"}
+    known = {"name", "version", "description", "roles", "env", "xfails"}
     need(not (set(data) - known), f"unknown keys {sorted(set(data) - known)} (expected {sorted(known)})")
     name = data.get("name")
     need(isinstance(name, str) and name.strip() != "", "needs a non-empty string 'name'")
@@ -110,6 +116,9 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
     need(not unknown, f"unknown roles {unknown}; the roles are: {', '.join(ROLES)}")
     env = data.get("env", {})
     need(isinstance(env, dict) and all(isinstance(v, str) for v in env.values()), "[env] values must be strings")
+    xfails = data.get("xfails")
+    need(xfails is None or (isinstance(xfails, str) and xfails.strip() != ""),
+         "'xfails' must be a non-empty string: a file path relative to the manifest")
     placeholders = {"python": sys.executable, "here": str(path.parent)}
     commands = {}
     for role, command in roles.items():
@@ -122,5 +131,6 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
         commands[role] = tuple(part.replace("{python}", placeholders["python"]).replace("{here}", placeholders["here"])
                                for part in command)
     return Implementation(
-        name=name, commands=commands, version=str(data.get("version", "")), manifest=path, env=env
+        name=name, commands=commands, version=str(data.get("version", "")), manifest=path, env=env,
+        xfails=(path.parent / xfails).resolve() if xfails else None,
     )

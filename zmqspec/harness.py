@@ -7,6 +7,9 @@
     print(server.endpoint("rep"))
     nodes.stop_all()
 
+``should(condition, message)`` checks a SHOULD of the specification: when
+it does not hold, the test goes on and its verdict becomes "non-strict".
+
 The pytest fixtures in :mod:`zmqspec.pytest_plugin` are thin wrappers over
 these names.
 """
@@ -18,9 +21,10 @@ from zmqspec._node import READY_PREFIX
 from zmqspec._nodes import Endpoints, Nodes
 from zmqspec._peers import Peers, nothing_waiting, recv_within
 from zmqspec._process import Node, NodeFailure
+from zmqspec._should import ShouldNotMet, should
 
 __all__ = [
     "READY_PREFIX", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
-    "ManifestError", "Node", "NodeFailure", "Nodes", "Peers", "RoleNotProvided", "Socket", "load_manifest",
-    "nothing_waiting", "recv_within", "reference", "scaled",
+    "ManifestError", "Node", "NodeFailure", "Nodes", "Peers", "RoleNotProvided", "ShouldNotMet", "Socket",
+    "load_manifest", "nothing_waiting", "recv_within", "reference", "scaled", "should",
 ]

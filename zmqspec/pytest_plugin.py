@@ -1,4 +1,4 @@
-"""pytest plugin: fixtures that start nodes, options that choose the implementation.
+"""pytest plugin: fixtures that start nodes, options that choose and judge the implementation.
 
 Fixtures
     ``nodes``      start nodes by role; all stopped when the test ends
@@ -7,26 +7,68 @@ Fixtures
     ``peers``      in-process pyzmq sockets for observing (XPUB, ROUTER, monitors)
     ``implementation``  the implementation under test
 
-Options
-    ``--impl MANIFEST``   the implementation under test (env ``ZMQSPEC_IMPL``)
-    ``--spec ID``         run only the tests of these catalogue ids
+Options (docs/conformance.md explains them)
+    ``--impl MANIFEST``        the implementation under test (env ``ZMQSPEC_IMPL``)
+    ``--spec ID``              run only the tests of these catalogue ids
+    ``--xfails FILE``          the implementer's expected failures (env ``ZMQSPEC_XFAILS``)
+    ``--peer-impl MANIFEST``   a second implementation for interop runs (env ``ZMQSPEC_PEER_IMPL``)
+    ``--peer-roles R1,R2``     the roles the peer implementation plays (env ``ZMQSPEC_PEER_ROLES``)
+    ``--validate-protocol``    check every driver reply against the protocol's JSON Schema
+    ``--conformance-report DIR``  write DIR/report.json and DIR/report.md
 
-When a test fails, each node it started is shown in the report: its
-command line, exit status, stdout and stderr.
+Every test gets a graded verdict (zmqspec/_verdicts.py): pass, non-strict,
+xfail, not provided, skipped, broken driver or fail. When a test fails,
+each node it started is shown in the report: its command line, exit status,
+stdout and stderr.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from zmqspec import _report, _should
 from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, load_manifest, reference
+from zmqspec._interop import PeerRolesError, ScenarioNodes, parse_peer_roles, probe_driver
 from zmqspec._nodes import Endpoints, Nodes
 from zmqspec._peers import Peers
+from zmqspec._validate import ProtocolValidator, ValidatorUnavailable
+from zmqspec._verdicts import (
+    BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, SHOULD_PROPERTY, SPEC_PROPERTY, VERDICT_PROPERTY, WORST_FIRST,
+    phase_verdict, property_of,
+)
+from zmqspec._xfails import Xfails, XfailsError
+from zmqspec._xfails import load as load_xfails
 
 NODES_KEY = pytest.StashKey[Nodes]()
 IMPL_KEY = pytest.StashKey[Implementation]()
+CALL_PASSED_KEY = pytest.StashKey[bool]()
+REFERENCE = "reference"
+
+
+@dataclass
+class Settings:
+    """What the command line chose: who is tested, against whom, and how it is judged."""
+
+    implementation: Implementation
+    peer: Implementation | None = None
+    peer_roles: frozenset[str] = frozenset()
+    xfails: Xfails | None = None
+    validator: ProtocolValidator | None = None
+    report_dir: Path | None = None
+    _hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
+
+    def driver_hello(self) -> tuple[dict | None, str | None]:
+        """The driver's ``hello`` (asked once per session) and the problem met asking it, if any."""
+        if self._hello is None:
+            self._hello = probe_driver(self.implementation, self.validator)
+        return self._hello
+
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,23 +81,90 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--spec", metavar="ID", action="append", default=[],
         help="run only the tests that check this catalogue id, e.g. --spec PP-4 (repeatable)",
     )
+    group.addoption(
+        "--xfails", metavar="FILE", default=os.environ.get("ZMQSPEC_XFAILS"),
+        help="expected failures: one catalogue id or test id per line, '# reason' allowed "
+             "(default: the manifest's 'xfails'; env ZMQSPEC_XFAILS)",
+    )
+    group.addoption(
+        "--peer-impl", metavar="MANIFEST", default=os.environ.get("ZMQSPEC_PEER_IMPL"),
+        help="the other implementation of interop runs: a manifest, or 'reference' (env ZMQSPEC_PEER_IMPL)",
+    )
+    env_roles = os.environ.get("ZMQSPEC_PEER_ROLES")
+    group.addoption(
+        "--peer-roles", metavar="ROLES", action="append", default=[env_roles] if env_roles else [],
+        help="comma-separated roles whose nodes come from --peer-impl, e.g. rep-server,worker "
+             "(default: none; env ZMQSPEC_PEER_ROLES)",
+    )
+    group.addoption(
+        "--validate-protocol", action="store_true", default=False,
+        help="check every driver reply against zmqspec/schemas/driver-protocol.json",
+    )
+    group.addoption(
+        "--conformance-report", metavar="DIR", default=None,
+        help="write the verdicts to DIR/report.json and DIR/report.md",
+    )
+
+
+def _implementation(value: str) -> Implementation:
+    return reference() if value == REFERENCE else load_manifest(value)
+
+
+def _settings(config: pytest.Config) -> Settings:
+    chosen = config.getoption("impl")
+    implementation = _implementation(chosen) if chosen else reference()
+    peer_value = config.getoption("peer_impl")
+    peer = _implementation(peer_value) if peer_value else None
+    peer_roles = parse_peer_roles(config.getoption("peer_roles"))
+    if peer_roles and peer is None:
+        raise PeerRolesError("--peer-roles needs --peer-impl (a manifest, or 'reference' for the reference nodes)")
+    xfails_path = config.getoption("xfails") or implementation.xfails
+    report_dir = config.getoption("conformance_report")
+    return Settings(
+        implementation=implementation, peer=peer, peer_roles=peer_roles,
+        xfails=load_xfails(xfails_path) if xfails_path else None,
+        validator=ProtocolValidator() if config.getoption("validate_protocol") else None,
+        report_dir=Path(report_dir) if report_dir else None,
+    )
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    path = config.getoption("impl")
     try:
-        implementation = load_manifest(path) if path else reference()
-    except ManifestError as exc:
+        settings = _settings(config)
+    except (ManifestError, XfailsError, PeerRolesError, ValidatorUnavailable) as exc:
         pytest.exit(f"zmqspec: error: {exc}", returncode=2)
-    config.stash[IMPL_KEY] = implementation
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[IMPL_KEY] = settings.implementation
+    if not _is_worker(config):
+        config.pluginmanager.register(VerdictBoard(config, settings), "zmqspec-verdicts")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     import zmq
 
-    impl = config.stash[IMPL_KEY]
-    lines = [f"zmqspec: implementation under test: {impl.describe()}",
-             f"zmqspec: harness peers: pyzmq {zmq.pyzmq_version()}, libzmq {zmq.zmq_version()}"]
+    if _is_worker(config):
+        return []  # xdist workers print no header: no driver is started for it there
+    settings = config.stash[SETTINGS_KEY]
+    impl = settings.implementation
+    hello, problem = settings.driver_hello()
+    driver = {"hello": hello, "problem": problem}
+    lines = [
+        f"zmqspec: implementation under test: {impl.name}" + (f" {impl.version}" if impl.version else ""),
+        f"zmqspec: manifest: {impl.manifest or '(none: the reference nodes, python -m zmqspec ROLE)'}",
+        f"zmqspec: driver hello: {_report.describe_hello(driver)}",
+    ]
+    if settings.peer is not None:
+        roles = ", ".join(sorted(settings.peer_roles)) or "none (only nodes started with peer=True)"
+        lines.append(f"zmqspec: peer implementation: {settings.peer.describe()}; roles from the peer: {roles}")
+    if settings.xfails is not None:
+        lines.append(f"zmqspec: expected failures: {settings.xfails.path} ({len(settings.xfails.entries)} entries)")
+    if settings.validator is not None:
+        lines.append("zmqspec: every driver reply is validated against zmqspec/schemas/driver-protocol.json")
+    lines.append(f"zmqspec: harness peers: pyzmq {zmq.pyzmq_version()}, libzmq {zmq.zmq_version()}")
     lines += [f"zmqspec: {key}={value}" for key, value in sorted(os.environ.items()) if key.startswith("ZMQSPEC_")]
     return lines
 
@@ -67,6 +176,11 @@ def spec_ids(item: pytest.Item) -> list[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         item.extra_keyword_matches.update(spec_ids(item))
+    xfails = config.stash[SETTINGS_KEY].xfails
+    if xfails is not None:
+        unmatched = xfails.mark(items, spec_ids)
+        if not _is_worker(config) or config.workerinput.get("workerid") == "gw0":
+            xfails.warn_unmatched(unmatched)
     wanted = set(config.getoption("spec"))
     if wanted:
         keep = [item for item in items if wanted & set(spec_ids(item))]
@@ -75,17 +189,105 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem):
+    _should.start_recording()
+    try:
+        return (yield)
+    finally:
+        _should.stop_recording()
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
-    if call.excinfo is not None and call.excinfo.errisinstance(RoleNotProvided):
+    unmet = _should.take_unmet()
+    not_provided = call.excinfo is not None and call.excinfo.errisinstance(RoleNotProvided)
+    if not_provided:
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"not provided: {call.excinfo.value}")
-        report.user_properties.append(("verdict", "not provided"))
-    elif report.failed:
+        if hasattr(report, "wasxfail"):
+            del report.wasxfail
+    verdict = phase_verdict(report, call.excinfo, unmet, not_provided)
+    report.user_properties += [(VERDICT_PROPERTY, verdict), (SPEC_PROPERTY, spec_ids(item))]
+    if unmet:
+        report.user_properties.append((SHOULD_PROPERTY, unmet))
+        report.sections.append((f"zmqspec: SHOULD not met ({report.when})", "\n".join(unmet)))
+    if call.when == "call":
+        item.stash[CALL_PASSED_KEY] = report.passed
+    if report.failed:
         nodes = item.stash.get(NODES_KEY, None)
         if nodes is not None and nodes.started:
             report.sections.append((f"zmqspec nodes ({report.when})", nodes.describe()))
     return report
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    verdict = property_of(report, VERDICT_PROPERTY)
+    if verdict == NON_STRICT and report.when == "call" and report.passed:
+        return "non-strict", "n", ("NON-STRICT", {"yellow": True})
+    if verdict == NOT_PROVIDED:
+        return "not provided", "-", ("NOT PROVIDED", {"yellow": True})
+    if verdict == BROKEN_DRIVER:
+        return ("failed" if report.when == "call" else "error"), "B", ("BROKEN DRIVER", {"red": True})
+    return None
+
+
+class VerdictBoard:
+    """In the controller (or the only process): gathers verdicts, prints them, writes the report."""
+
+    def __init__(self, config: pytest.Config, settings: Settings):
+        self.config, self.settings = config, settings
+        self.collector = _report.Collector()
+        self.written: tuple[Path, Path] | None = None
+        self.problem: str | None = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.collector.add(report)
+
+    def run_info(self, exitstatus: int) -> dict:
+        settings, impl, peer = self.settings, self.settings.implementation, self.settings.peer
+        hello, problem = settings.driver_hello()
+
+        def described(which: Implementation) -> dict:
+            return {"name": which.name, "version": which.version,
+                    "manifest": str(which.manifest) if which.manifest else None}
+
+        return {
+            "implementation": {**described(impl), "driver": {"hello": hello, "problem": problem}},
+            "peer": {**described(peer), "roles": sorted(settings.peer_roles)} if peer is not None else None,
+            "xfails": str(settings.xfails.path) if settings.xfails is not None else None,
+            "validate_protocol": settings.validator is not None,
+            "arguments": list(self.config.invocation_params.args),
+            "exit_status": int(exitstatus),
+        }
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.settings.report_dir is None:
+            return
+        report = _report.build(self.collector, self.run_info(exitstatus), _report.load_sentences())
+        try:
+            self.written = _report.write(self.settings.report_dir, report)
+        except OSError as exc:
+            self.problem = f"cannot write the conformance report to {self.settings.report_dir}: {exc}"
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        results = self.collector.results.values()
+        counts = self.collector.counts()
+        graded = {NON_STRICT, BROKEN_DRIVER, NOT_PROVIDED} & set(counts)
+        if not graded and self.settings.report_dir is None:
+            return
+        tr = terminalreporter
+        tr.write_sep("-", "zmqspec verdicts")
+        tr.write_line(", ".join(f"{counts[verdict]} {verdict}" for verdict in WORST_FIRST if counts[verdict]))
+        for result in results:
+            if result.verdict in graded:
+                first = result.message.splitlines()[0] if result.message else ""
+                tr.write_line(f"{result.verdict.upper()} {result.nodeid}: {first}")
+        if self.written:
+            tr.write_line(f"zmqspec: conformance report written to {self.written[0]} and {self.written[1]}")
+        if self.problem:
+            tr.write_line(f"zmqspec: error: {self.problem}", red=True)
 
 
 @pytest.fixture(scope="session")
@@ -95,10 +297,15 @@ def implementation(pytestconfig: pytest.Config) -> Implementation:
 
 @pytest.fixture
 def nodes(request: pytest.FixtureRequest, implementation: Implementation):
-    started = Nodes(implementation)
+    settings = request.config.stash[SETTINGS_KEY]
+    started = ScenarioNodes(implementation, settings.peer, settings.validator, settings.peer_roles)
     request.node.stash[NODES_KEY] = started
     yield started
-    started.stop_all()
+    try:
+        if request.node.stash.get(CALL_PASSED_KEY, False):
+            started.end_drivers()
+    finally:
+        started.stop_all()
 
 
 @pytest.fixture
