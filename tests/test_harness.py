@@ -114,3 +114,16 @@ def test_the_reference_implementation_provides_every_role():
 
     impl = reference()
     assert all(impl.provides(role) for role in ROLES)
+
+
+def test_an_implementation_whose_toolchain_is_missing_is_skipped_with_the_reason_and_the_setup_command():
+    manifest = Path(__file__).parent / "impls" / "needs_toolchain.toml"
+    run = subprocess.run(
+        [PY, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", "--impl", str(manifest), "--spec", "RR-1",
+         "tests/test_reqrep.py"],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "failed" not in run.stdout and " skipped" in run.stdout, run.stdout
+    assert "toolchain missing (" in run.stdout and "no-such-compiler-zmqspec" in run.stdout, run.stdout
+    assert "install it with: tests/impls/install-nothing.sh" in run.stdout, run.stdout

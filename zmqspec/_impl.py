@@ -8,6 +8,8 @@ any other is described by a manifest (TOML, docs/conformance.md):
     version = "1.2.3"            # optional, shown in reports
     description = "..."          # optional, free text
     xfails = "xfails.txt"        # optional: expected failures, relative to the manifest
+    setup = "impl/setup.sh"      # optional: the one command that installs the toolchain
+    requires = ["{here}/classes", "java"]   # optional: paths or programs the nodes need
     [roles]
     driver = "{python} -m my_zmq.driver"
     rep-server = ["./bin/node", "rep-server"]
@@ -20,13 +22,16 @@ which is also the nodes' working directory. A role the manifest does not
 name is "not provided": its tests are reported as such, never as failures.
 ``xfails`` names the implementer's expected-failures file (one catalogue id
 or test id per line, docs/conformance.md); its existence is checked when the
-suite reads it.
+suite reads it. When something ``requires`` names is missing (a path that
+does not exist, a program not on PATH), the implementation's tests are
+skipped with the reason and the ``setup`` command, never failed.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -45,6 +50,10 @@ class RoleNotProvided(Exception):
         self.implementation, self.role = implementation, role
 
 
+class ToolchainMissing(Exception):
+    """What an implementation's nodes need is not installed here: its tests are skipped, not failed."""
+
+
 @dataclass(frozen=True)
 class Implementation:
     name: str
@@ -53,10 +62,20 @@ class Implementation:
     manifest: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
     xfails: Path | None = None
+    setup: str = ""
+    requires: tuple[str, ...] = ()
+
+    def missing(self) -> list[str]:
+        """What ``requires`` names that is not here."""
+        return [need for need in self.requires
+                if not (Path(need).exists() if os.sep in need else shutil.which(need))]
 
     def command(self, role: str, *args: str) -> list[str]:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}")
+        if missing := self.missing():
+            how = f"; install it with: {self.setup}" if self.setup else ""
+            raise ToolchainMissing(f"{self.name}: toolchain missing ({', '.join(missing)}){how}")
         try:
             return [*self.commands[role], *args]
         except KeyError:
@@ -106,7 +125,7 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
         if not condition:
             raise ManifestError(f"manifest {path}: {problem}")
 
-    known = {"name", "version", "description", "roles", "env", "xfails"}
+    known = {"name", "version", "description", "roles", "env", "xfails", "setup", "requires"}
     need(not (set(data) - known), f"unknown keys {sorted(set(data) - known)} (expected {sorted(known)})")
     name = data.get("name")
     need(isinstance(name, str) and name.strip() != "", "needs a non-empty string 'name'")
@@ -119,7 +138,16 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
     xfails = data.get("xfails")
     need(xfails is None or (isinstance(xfails, str) and xfails.strip() != ""),
          "'xfails' must be a non-empty string: a file path relative to the manifest")
+    setup = data.get("setup", "")
+    need(isinstance(setup, str), "'setup' must be a string: the command that installs the toolchain")
+    requires = data.get("requires", [])
+    need(isinstance(requires, list) and all(isinstance(r, str) and r for r in requires),
+         "'requires' must be a list of paths or program names")
     placeholders = {"python": sys.executable, "here": str(path.parent)}
+
+    def expand(text: str) -> str:
+        return text.replace("{python}", placeholders["python"]).replace("{here}", placeholders["here"])
+
     commands = {}
     for role, command in roles.items():
         if isinstance(command, str):
@@ -128,9 +156,9 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
             isinstance(command, list) and command and all(isinstance(part, str) for part in command),
             f"the command for {role} must be a non-empty string or list of strings",
         )
-        commands[role] = tuple(part.replace("{python}", placeholders["python"]).replace("{here}", placeholders["here"])
-                               for part in command)
+        commands[role] = tuple(map(expand, command))
     return Implementation(
         name=name, commands=commands, version=str(data.get("version", "")), manifest=path, env=env,
         xfails=(path.parent / xfails).resolve() if xfails else None,
+        setup=setup, requires=tuple(map(expand, requires)),
     )

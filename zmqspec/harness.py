@@ -16,7 +16,7 @@ these names.
 
 from zmqspec._deadline import scaled
 from zmqspec._driver_client import Driver, DriverError, DriverProtocolError, Socket
-from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, load_manifest, reference
+from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference
 from zmqspec._node import READY_PREFIX
 from zmqspec._nodes import Endpoints, Nodes
 from zmqspec._peers import Peers, nothing_waiting, recv_within
@@ -25,6 +25,6 @@ from zmqspec._should import ShouldNotMet, should
 
 __all__ = [
     "READY_PREFIX", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
-    "ManifestError", "Node", "NodeFailure", "Nodes", "Peers", "RoleNotProvided", "ShouldNotMet", "Socket",
+    "ManifestError", "Node", "NodeFailure", "Nodes", "Peers", "RoleNotProvided", "ToolchainMissing", "ShouldNotMet", "Socket",
     "load_manifest", "nothing_waiting", "recv_within", "reference", "scaled", "should",
 ]

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from zmqspec import _report, _should
-from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, load_manifest, reference
+from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference
 from zmqspec._interop import PeerRolesError, ScenarioNodes, parse_peer_roles, probe_driver
 from zmqspec._nodes import Endpoints, Nodes
 from zmqspec._peers import Peers
@@ -202,9 +202,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     unmet = _should.take_unmet()
     not_provided = call.excinfo is not None and call.excinfo.errisinstance(RoleNotProvided)
-    if not_provided:
+    toolchain_missing = call.excinfo is not None and call.excinfo.errisinstance(ToolchainMissing)
+    if not_provided or toolchain_missing:
+        why = "not provided" if not_provided else "skipped"
         report.outcome = "skipped"
-        report.longrepr = (str(item.path), item.location[1] or 0, f"not provided: {call.excinfo.value}")
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{why}: {call.excinfo.value}")
         if hasattr(report, "wasxfail"):
             del report.wasxfail
     verdict = phase_verdict(report, call.excinfo, unmet, not_provided)
