@@ -31,6 +31,30 @@ def shown_port(endpoint: str) -> str:
     return address.rpartition(":")[2] if transport == "tcp" else endpoint
 
 
+def mark(result_no: int) -> str:
+    return ":" if result_no % 10 == 0 else "."
+
+
+def gather_queued(results, gathered: int, tasks: int) -> int:
+    """Wait for one result, take every other one already queued (up to N), print their marks.
+
+    The marks of one batch are written at once, before the sink waits again."""
+    import zmq
+
+    results.recv()
+    marks = [mark(gathered)]
+    gathered += 1
+    while gathered < tasks:
+        try:
+            results.recv(zmq.NOBLOCK)
+        except zmq.Again:
+            break
+        marks.append(mark(gathered))
+        gathered += 1
+    _node.say("".join(marks), end="")
+    return gathered
+
+
 def gather(args) -> int:
     import zmq
 
@@ -48,9 +72,9 @@ def gather(args) -> int:
     tasks = int.from_bytes(first, "big")
     _node.say(f"GATHER {tasks} TASKS.")
     started = time.time()
-    for task_no in range(tasks):
-        results.recv()
-        _node.say(":" if task_no % 10 == 0 else ".", end="")
+    gathered = 0
+    while gathered < tasks:
+        gathered = gather_queued(results, gathered, tasks)
     _node.say(f"\nELAPSED TIME: {time.time() - started:.2f}")
     kill.send(KILL)
     return 0

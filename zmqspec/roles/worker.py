@@ -77,18 +77,49 @@ def work(args) -> int:
     poller.register(tasks, zmq.POLLIN)
     poller.register(kill, zmq.POLLIN)
     while True:
-        events = dict(poller.poll())
-        if kill in events:
-            signal = kill.recv()
-            if signal == KILL:
-                return 0
-            _node.warn(ROLE, f"ignoring unknown control message {signal[:40]!r}")
-        if tasks in events:
-            task = tasks.recv()
+        poller.poll()
+        if work_queued_tasks(tasks, results, kill):
+            return 0
+
+
+def killed(kill) -> bool:
+    """Read the kill channel without waiting; True once ``KILL`` has arrived."""
+    import zmq
+
+    while kill.get(zmq.EVENTS) & zmq.POLLIN:
+        signal = kill.recv()
+        if signal == KILL:
+            return True
+        _node.warn(ROLE, f"ignoring unknown control message {signal[:40]!r}")
+    return False
+
+
+def work_queued_tasks(tasks, results, kill) -> bool:
+    """Do every task already queued, checking the kill channel before each; True when killed.
+
+    Marks of zero-cost tasks are written together, once the queue is empty
+    (or before a task that sleeps): a mark is always out before the worker
+    waits, which is all an observer can tell apart."""
+    import zmq
+
+    marks = 0
+    try:
+        while not killed(kill):
+            try:
+                task = tasks.recv(zmq.NOBLOCK)
+            except zmq.Again:
+                return False
             cost = workload_ms(task)
             if cost is None:
                 _node.warn(ROLE, f"skipping a task that is not a workload in ms: {task[:40]!r}")
                 continue
-            _node.say(".", end="")
-            time.sleep(cost * 0.001)
+            marks += 1
+            if cost:
+                _node.say("." * marks, end="")
+                marks = 0
+                time.sleep(cost * 0.001)
             results.send(b"")
+        return True
+    finally:
+        if marks:
+            _node.say("." * marks, end="")
