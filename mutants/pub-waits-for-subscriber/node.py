@@ -1,0 +1,36 @@
+"""Mutant weather-pub: publishes nothing until a first subscription arrives.
+
+The bug: a publisher that "avoids losing updates" by holding an XPUB and
+blocking on the first subscription message before it starts. Caught by
+PS-2 (the publisher never waits for subscribers).
+"""
+
+import random
+import sys
+
+from zmqspec import _node
+from zmqspec.roles import weather_pub
+
+
+def publish(args) -> int:
+    import zmq
+
+    sock = _node.context().socket(zmq.XPUB)
+    if args.sndhwm is not None:
+        sock.sndhwm = args.sndhwm
+    bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
+    _node.ready(pub=bound)
+    _node.quit_on_stdin_eof()
+    sock.recv()  # the bug: wait for a subscriber
+    rng = random.Random(args.seed)
+    seq, sent = args.first_seq % weather_pub.SEQ_MODULUS, 0
+    while not args.count or sent < args.count:
+        sock.send(weather_pub.update(rng, seq, args.zip_min, args.zip_max).encode())
+        seq, sent = (seq + 1) % weather_pub.SEQ_MODULUS, sent + 1
+    return 0
+
+
+weather_pub.publish = publish
+
+if __name__ == "__main__":
+    sys.exit(weather_pub.main(sys.argv[1:]))
