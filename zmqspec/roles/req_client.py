@@ -5,6 +5,10 @@ input after the prompt ``>> `` it prints ``SENDING: {line}``, sends it, waits
 for the reply and prints ``RECEIVED: {message} FROM {name}`` (the reply split
 at its first comma). After the reply to ``bye`` it exits 0; end of input also
 ends it with status 0.
+
+A malformed reply is said in one line on stderr and the client goes on: a
+reply without a comma is printed whole, with an empty name; of a reply of
+several frames only the first is printed.
 """
 
 from __future__ import annotations
@@ -31,16 +35,20 @@ def converse(args) -> int:
     _node.ready(req=bound)
     while True:
         _node.say(">> ", end="")
-        line = sys.stdin.readline()
-        if not line:
+        raw = sys.stdin.buffer.readline()  # bytes: a line that is not UTF-8 is sent as it is
+        if not raw:
             return 0
-        line = line.rstrip("\r\n")
+        raw = raw.rstrip(b"\r\n")
+        line = raw.decode("utf-8", "backslashreplace")
         _node.say(f"SENDING: {line}")
-        sock.send_string(line)
-        reply = sock.recv().decode("utf-8", "backslashreplace")
+        sock.send(raw)
+        frames = sock.recv_multipart()
+        if len(frames) > 1:
+            _node.warn(ROLE, f"reply has {len(frames)} frames; printing the first only")
+        reply = frames[0].decode("utf-8", "backslashreplace")
         name, comma, message = reply.partition(",")
         if not comma:
-            _node.warn(ROLE, f"reply has no 'name,' in front: {reply!r}")
+            _node.warn(ROLE, f"reply has no 'name,' in front: {reply[:40]!r}")
             name, message = "", reply
         _node.say(f"RECEIVED: {message} FROM {name}")
         if line == "bye":

@@ -6,6 +6,12 @@ Its first message is the task count N, 8 bytes big-endian; it prints
 0, 10, 20, ..., ``.`` otherwise), then ``ELAPSED TIME: {seconds:.2f}`` on a
 line of its own. After exactly N results it publishes ``KILL`` on its PUB
 socket (the workers' kill signal) and exits 0.
+
+Malformed input is ignored with one line on stderr, and the sink goes on: a
+first message that is not one frame of 8 bytes (it waits for one that is),
+a result of more than one frame (not counted; any one-frame message is a
+result). Its PULL socket refuses messages over 64 KiB (ZMQ_MAXMSGSIZE: the
+library drops the sender's connection; the sink never sees them).
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from zmqspec import _node
 
 ROLE = "sink"
 KILL = b"KILL"
+COUNT_BYTES = 8
+MAX_MESSAGE_BYTES = 64 * 1024  # ZMQ_MAXMSGSIZE of the results socket
+SHOWN_BYTES = 40
 
 
 def main(argv: list[str]) -> int:
@@ -35,20 +44,46 @@ def mark(result_no: int) -> str:
     return ":" if result_no % 10 == 0 else "."
 
 
+def shown(data: bytes) -> str:
+    """Bytes as a stderr line shows them: the first few, and the size when cut."""
+    if len(data) <= SHOWN_BYTES:
+        return repr(data)
+    return f"{data[:SHOWN_BYTES]!r}... ({len(data)} bytes)"
+
+
+def one_frame(sock, flags: int = 0) -> bytes | None:
+    """Receive one message: its frame, or None (said on stderr) when it has more than one."""
+    frame = sock.recv(flags)
+    if not sock.rcvmore:
+        return frame
+    frames = 1 + len(sock.recv_multipart())
+    _node.warn(ROLE, f"ignoring a message of {frames} frames (the sink takes one-frame messages)")
+    return None
+
+
+def task_count(results) -> int:
+    """The first message: N as 8 bytes big-endian. Anything else is ignored, and the sink waits on."""
+    while (first := one_frame(results)) is None or len(first) != COUNT_BYTES:
+        if first is not None:
+            _node.warn(ROLE, f"ignoring a first message that is not {COUNT_BYTES} bytes (N): {shown(first)}")
+    return int.from_bytes(first, "big")
+
+
 def gather_queued(results, gathered: int, tasks: int) -> int:
     """Wait for one result, take every other one already queued (up to N), print their marks.
 
     The marks of one batch are written at once, before the sink waits again."""
     import zmq
 
-    results.recv()
-    marks = [mark(gathered)]
-    gathered += 1
+    marks = []
+    flags = 0  # the first receive of a batch waits; the others take only what is queued
     while gathered < tasks:
         try:
-            results.recv(zmq.NOBLOCK)
+            if one_frame(results, flags) is None:
+                continue
         except zmq.Again:
             break
+        flags = zmq.NOBLOCK
         marks.append(mark(gathered))
         gathered += 1
     _node.say("".join(marks), end="")
@@ -61,15 +96,14 @@ def gather(args) -> int:
     ctx = _node.context()
     results = ctx.socket(zmq.PULL)
     kill = ctx.socket(zmq.PUB)
+    results.maxmsgsize = MAX_MESSAGE_BYTES
     bound_results = _node.attach(results, args.bind, args.connect, _node.DEFAULT_BIND)
     bound_kill = _node.attach(kill, args.kill_bind, args.kill_connect, _node.DEFAULT_BIND)
     where = bound_results[0] if bound_results else args.connect[0]
     _node.say(f"STARTING SERVER AT {shown_port(where)}")
     _node.ready(results=bound_results, kill=bound_kill)
     _node.quit_on_stdin_eof()
-    while len(first := results.recv()) != 8:
-        _node.warn(ROLE, f"ignoring a first message that is not 8 bytes (N): {first[:40]!r}")
-    tasks = int.from_bytes(first, "big")
+    tasks = task_count(results)
     _node.say(f"GATHER {tasks} TASKS.")
     started = time.time()
     gathered = 0

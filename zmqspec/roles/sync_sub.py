@@ -3,7 +3,9 @@
 It subscribes to everything, waits for sync-pub's first ``HELLO`` (proof
 that its subscription has reached the publisher), reports in on the sync
 channel, then counts every update until ``END`` and prints
-``RECEIVED {n} UPDATES``. Its receive queue has no high-water mark.
+``RECEIVED {n} UPDATES``. Its receive queue has no high-water mark. A
+message of more than one frame is not an update: it is skipped with one
+line on stderr and not counted.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ def main(argv: list[str]) -> int:
     return _node.run(ROLE, lambda: subscribe(args))
 
 
+def one_frame(sub) -> bytes | None:
+    """The next message if it is one frame; None (said on stderr) if it has more."""
+    frames = sub.recv_multipart()
+    if len(frames) == 1:
+        return frames[0]
+    _node.warn(ROLE, f"skipping a message of {len(frames)} frames (an update is one frame)")
+    return None
+
+
 def subscribe(args) -> int:
     import zmq
 
@@ -34,13 +45,13 @@ def subscribe(args) -> int:
     bound_sync = _node.attach(sync, args.sync_bind, args.sync_connect)
     _node.ready(sub=bound_sub, sync=bound_sync)
     _node.quit_on_stdin_eof()
-    while sub.recv() != HELLO:
+    while one_frame(sub) != HELLO:
         pass
     sync.send(b"")
-    sync.recv()
+    sync.recv_multipart()
     updates = 0
-    while (msg := sub.recv()) != END:
-        if msg != HELLO:
+    while (msg := one_frame(sub)) != END:
+        if msg not in (HELLO, None):
             updates += 1
     _node.say(f"RECEIVED {updates} UPDATES")
     return 0

@@ -16,6 +16,7 @@ import random
 import sys
 
 from zmqspec import _node
+from zmqspec.roles.worker import MAX_WORKLOAD_MS
 
 ROLE = "ventilator"
 
@@ -26,7 +27,8 @@ def main(argv: list[str]) -> int:
     _node.endpoint_options(p, "sink PUSH", "sink-", " (to tell the sink N)")
     p.add_argument("--tasks", type=_node.non_negative_int, default=100_000, help="N, how many tasks (default 100000)")
     p.add_argument("--cost-min", type=_node.non_negative_int, default=1, help="smallest workload in ms (default 1)")
-    p.add_argument("--cost-max", type=_node.non_negative_int, default=99, help="largest workload in ms (default 99)")
+    p.add_argument("--cost-max", type=_node.non_negative_int, default=99,
+                   help=f"largest workload in ms (default 99, at most {MAX_WORKLOAD_MS})")
     p.add_argument("--zero-cost", action="store_true", help="every workload 0 ms (for throughput measurements)")
     p.add_argument("--seed", type=int, default=None, help="seed the random workloads")
     args = p.parse_args(argv)
@@ -34,6 +36,8 @@ def main(argv: list[str]) -> int:
         args.cost_min = args.cost_max = 0
     if args.cost_min > args.cost_max:
         p.error("--cost-min is larger than --cost-max")
+    if args.cost_max > MAX_WORKLOAD_MS:
+        p.error(f"--cost-max must be at most {MAX_WORKLOAD_MS} ms (a worker skips a longer task), got {args.cost_max}")
     if not args.sink_bind and not args.sink_connect:
         p.error("needs the sink's endpoint (--sink-connect)")
     return _node.run(ROLE, lambda: ventilate(args))
@@ -52,7 +56,7 @@ def ventilate(args) -> int:
     _node.say("START VENT SERVER")
     _node.ready(tasks=bound_tasks, sink=bound_sink)
     _node.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
-    if not sys.stdin.readline():
+    if not sys.stdin.buffer.readline():
         return 0
     _node.say()
     rng = random.Random(args.seed)
@@ -63,6 +67,6 @@ def ventilate(args) -> int:
         tasks.send(str(workload).encode())
     _node.say(f"TOTAL EXPECTED COST: {total}")
     _node.say("PRESS ENTER TO QUIT", end="")
-    sys.stdin.readline()
+    sys.stdin.buffer.readline()
     _node.say()
     return 0

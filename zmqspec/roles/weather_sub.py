@@ -4,14 +4,19 @@ Subscribes with a zipcode prefix (default ``10001``), prints
 ``RECEIVED: {msg}`` for each of 50 updates, then
 ``AVERAGE TEMPERATURE FOR {zipcode}: {avg:+.2f}`` (zipcode as the last
 update gave it; avg the mean temperature of exactly those updates), and
-exits 0.
+exits 0. A message that is not an update (one frame, four fields
+``zipcode temp hum seq``, the last three integers) is skipped with one line on
+stderr: neither printed nor counted.
 """
 
 from __future__ import annotations
 
+import re
+
 from zmqspec import _node
 
 ROLE = "weather-sub"
+UPDATE = re.compile(r"\s*(\S+)\s+([+-]?[0-9]+)\s+[+-]?[0-9]+\s+[0-9]+\s*")
 
 
 def main(argv: list[str]) -> int:
@@ -33,14 +38,18 @@ def average(args) -> int:
     _node.quit_on_stdin_eof()
     total_temp = 0
     zipcode = ""
-    for _ in range(args.count):
-        msg = sock.recv().decode("utf-8", "backslashreplace")
+    counted = 0
+    while counted < args.count:
+        frames = sock.recv_multipart()
+        msg = frames[0].decode("utf-8", "backslashreplace")
+        update = UPDATE.fullmatch(msg) if len(frames) == 1 else None
+        if update is None:
+            what = f"{len(frames)} frames" if len(frames) > 1 else repr(msg[:40])
+            _node.warn(ROLE, f"skipping a message that is not a weather update 'zipcode temp hum seq': {what}")
+            continue
         _node.say(f"RECEIVED: {msg}")
-        fields = msg.split()
-        try:
-            zipcode, temp = fields[0], int(fields[1])
-        except (IndexError, ValueError):
-            raise _node.NodeError(f"not a weather update: {msg!r}") from None
+        zipcode, temp = update.group(1), int(update.group(2))
         total_temp += temp
+        counted += 1
     _node.say(f"AVERAGE TEMPERATURE FOR {zipcode}: {total_temp / args.count:+.2f}")
     return 0

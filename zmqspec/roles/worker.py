@@ -7,6 +7,12 @@ kill channel and waits on both sockets at once (a poller): the message
 ``KILL`` ends it with status 0, between tasks or while idle. With
 ``--wait-connected`` its ready line comes only once every connection is
 made, so tasks dealt and a kill published after that reach it.
+
+Malformed input is skipped with one line on stderr, and the worker goes on:
+a task that is not one frame of decimal digits worth 0..60000 ms (no
+result is pushed for it), a kill-channel message other than the one frame
+``KILL``. Its receiving sockets refuse messages over 64 KiB (ZMQ_MAXMSGSIZE:
+the library drops the sender's connection; the worker never sees them).
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from zmqspec import _node
 
 ROLE = "worker"
 KILL = b"KILL"
+MAX_WORKLOAD_MS = 60_000  # a task asking for more is malformed, not a reason to sleep for years
+MAX_MESSAGE_BYTES = 64 * 1024  # ZMQ_MAXMSGSIZE of the task and kill sockets
+SHOWN_BYTES = 40
 
 
 def main(argv: list[str]) -> int:
@@ -40,12 +49,22 @@ def await_handshakes(monitor, expected: int) -> None:
         recv_monitor_message(monitor)
 
 
+def shown(data: bytes) -> str:
+    """Bytes as a stderr line shows them: the first few, and the size when cut."""
+    if len(data) <= SHOWN_BYTES:
+        return repr(data)
+    return f"{data[:SHOWN_BYTES]!r}... ({len(data)} bytes)"
+
+
 def workload_ms(task: bytes) -> int | None:
-    try:
-        value = int(task)
-    except ValueError:
+    """The workload a task asks for: decimal digits (ASCII) worth 0..MAX_WORKLOAD_MS; None if malformed."""
+    if not task.isdigit():
         return None
-    return value if value >= 0 else None
+    significant = task.lstrip(b"0")
+    if len(significant) > len(str(MAX_WORKLOAD_MS)):
+        return None
+    value = int(significant or b"0")
+    return value if value <= MAX_WORKLOAD_MS else None
 
 
 def work(args) -> int:
@@ -56,6 +75,7 @@ def work(args) -> int:
     results = ctx.socket(zmq.PUSH)
     kill = ctx.socket(zmq.SUB)
     kill.subscribe(b"")
+    tasks.maxmsgsize = kill.maxmsgsize = MAX_MESSAGE_BYTES
     sockets = [
         (tasks, args.bind, args.connect),
         (results, args.sink_bind, args.sink_connect),
@@ -87,10 +107,13 @@ def killed(kill) -> bool:
     import zmq
 
     while kill.get(zmq.EVENTS) & zmq.POLLIN:
-        signal = kill.recv()
-        if signal == KILL:
+        signal = kill.recv_multipart()
+        if signal == [KILL]:
             return True
-        _node.warn(ROLE, f"ignoring unknown control message {signal[:40]!r}")
+        if len(signal) > 1:
+            _node.warn(ROLE, f"ignoring a control message of {len(signal)} frames (the kill signal is one frame)")
+        else:
+            _node.warn(ROLE, f"ignoring unknown control message {shown(signal[0])}")
     return False
 
 
@@ -109,9 +132,14 @@ def work_queued_tasks(tasks, results, kill) -> bool:
                 task = tasks.recv(zmq.NOBLOCK)
             except zmq.Again:
                 return False
+            if tasks.rcvmore:
+                frames = 1 + len(tasks.recv_multipart())
+                _node.warn(ROLE, f"skipping a task of {frames} frames (a task is one frame)")
+                continue
             cost = workload_ms(task)
             if cost is None:
-                _node.warn(ROLE, f"skipping a task that is not a workload in ms: {task[:40]!r}")
+                _node.warn(ROLE, f"skipping a task that is not a workload of 0..{MAX_WORKLOAD_MS} ms "
+                                 f"in decimal digits: {shown(task)}")
                 continue
             marks += 1
             if cost:

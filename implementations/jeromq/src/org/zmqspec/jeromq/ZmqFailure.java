@@ -1,0 +1,92 @@
+package org.zmqspec.jeromq;
+
+import java.util.HashMap;
+import java.util.Map;
+import zmq.ZError;
+
+/**
+ * A failed JeroMQ call, named the libzmq/POSIX way ("EAGAIN", "EFSM"...).
+ *
+ * JeroMQ 0.3.6 numbers its errors like BSD (EAGAIN is 35, EADDRINUSE 48),
+ * so a number means nothing to the suite: only the names below travel.
+ * Some refusals are Java exceptions rather than errno values; {@link #of}
+ * translates those where libzmq 3.2, which JeroMQ ports, sets an errno.
+ */
+class ZmqFailure extends Exception {
+    private static final Map<Integer, String[]> NAMES = new HashMap<>();
+
+    static {
+        name(ZError.EINTR, "EINTR", "Interrupted system call");
+        name(ZError.EACCESS, "EACCES", "Permission denied");
+        name(ZError.EFAULT, "EFAULT", "Bad address");
+        name(ZError.EINVAL, "EINVAL", "Invalid argument");
+        name(ZError.EAGAIN, "EAGAIN", "Resource temporarily unavailable");
+        name(ZError.EINPROGRESS, "EINPROGRESS", "Operation now in progress");
+        name(ZError.EPROTONOSUPPORT, "EPROTONOSUPPORT", "Protocol not supported");
+        name(ZError.ENOTSUP, "ENOTSUP", "Operation not supported");
+        name(ZError.EADDRINUSE, "EADDRINUSE", "Address already in use");
+        name(ZError.EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address");
+        name(ZError.ENETDOWN, "ENETDOWN", "Network is down");
+        name(ZError.ENOBUFS, "ENOBUFS", "No buffer space available");
+        name(ZError.EISCONN, "EISCONN", "Transport endpoint is already connected");
+        name(ZError.ENOTCONN, "ENOTCONN", "Transport endpoint is not connected");
+        name(ZError.ECONNREFUSED, "ECONNREFUSED", "Connection refused");
+        name(ZError.EHOSTUNREACH, "EHOSTUNREACH", "Host unreachable");
+        name(ZError.ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
+        name(ZError.EFSM, "EFSM", "Operation cannot be accomplished in current state");
+        name(ZError.ENOCOMPATPROTO, "ENOCOMPATPROTO", "The protocol is not compatible with the socket type");
+        name(ZError.ETERM, "ETERM", "Context was terminated");
+        name(ZError.EMTHREAD, "EMTHREAD", "No thread available");
+        name(ZError.EIOEXC, "EIOEXC", "I/O exception");
+        name(ZError.ESOCKET, "ESOCKET", "Socket error");
+        name(ZError.EMFILE, "EMFILE", "Too many open files");
+    }
+
+    private static void name(int number, String name, String text) {
+        NAMES.put(number, new String[] {name, text});
+    }
+
+    final String errno;
+
+    ZmqFailure(String errno, String message) {
+        super(message);
+        this.errno = errno;
+    }
+
+    /** The failure JeroMQ reported with an errno value (after a call returned false or null). */
+    static ZmqFailure errno(int number) {
+        String[] known = NAMES.get(number);
+        return known != null ? new ZmqFailure(known[0], known[1])
+                             : new ZmqFailure("E" + number, "JeroMQ error " + number);
+    }
+
+    static String describe(int number) {
+        String[] known = NAMES.get(number);
+        return known != null ? known[1] : "JeroMQ error " + number;
+    }
+
+    /**
+     * A Java exception thrown by JeroMQ, as the errno libzmq sets on the same path:
+     * an unknown transport at bind/connect (UnsupportedOperationException) is EPROTONOSUPPORT;
+     * an operation a socket type does not have (UnsupportedOperationException at send/recv) is ENOTSUP;
+     * REP's "Cannot send another reply" / "Cannot receive another request" (IllegalStateException) is EFSM;
+     * a value JeroMQ rejects (IllegalArgumentException...) is EINVAL.
+     * The message keeps JeroMQ's own words, so a report shows what really happened.
+     */
+    static ZmqFailure of(RuntimeException thrown, String during) {
+        String words = thrown.getClass().getSimpleName() + (thrown.getMessage() != null ? ": " + thrown.getMessage() : "");
+        if (thrown instanceof org.zeromq.ZMQException zmq) {
+            ZmqFailure failure = errno(zmq.getErrorCode());
+            return new ZmqFailure(failure.errno, failure.getMessage());
+        }
+        if (thrown instanceof UnsupportedOperationException) {
+            boolean endpoint = during.equals("bind") || during.equals("connect");
+            return new ZmqFailure(endpoint ? "EPROTONOSUPPORT" : "ENOTSUP",
+                                  (endpoint ? "Protocol not supported" : "Operation not supported") + " (JeroMQ: " + words + ")");
+        }
+        if (thrown instanceof IllegalStateException) {
+            return new ZmqFailure("EFSM", "Operation cannot be accomplished in current state (JeroMQ: " + words + ")");
+        }
+        return new ZmqFailure("EINVAL", "Invalid argument (JeroMQ: " + words + ")");
+    }
+}

@@ -1,0 +1,46 @@
+"""sync-pub: publishes only once N subscribers have reported in on a REP side channel (PS-11)."""
+
+import random
+
+import pyomq as zmq
+
+from omqnode import node
+from omqnode.weather import update
+
+HELLO, END = b"HELLO", b"END"
+HELLO_EVERY_MS = 10
+HWM_SLACK = 10_000  # room for the HELLOs and END besides the M updates
+
+
+def main(argv: list[str]) -> int:
+    p = node.options("sync-pub", __doc__)
+    node.endpoint_options(p, "pub", main=True)
+    node.endpoint_options(p, "sync")
+    p.add_argument("--subscribers", type=node.positive, required=True, help="N, subscribers to wait for")
+    p.add_argument("--count", type=node.count, default=1000, help="M, updates to publish (default 1000)")
+    p.add_argument("--seed", type=int, default=None)
+    return node.run("sync-pub", publish, p.parse_args(argv))
+
+
+def publish(n: node.Node, args) -> None:
+    pub = n.socket(zmq.PUB, linger=-1)  # ends only once everything is delivered
+    # No high-water mark may drop an update. pyomq's SNDHWM 0 is not libzmq's "no limit" (its
+    # PUB drops as with a small one), so the mark is set above everything this batch will queue.
+    pub.setsockopt(zmq.SNDHWM, args.count + HWM_SLACK)
+    sync = n.socket(zmq.REP)
+    n.ready(pub=n.attach(pub, args.pub_bind, args.pub_connect),
+            sync=n.attach(sync, args.sync_bind, args.sync_connect))
+    reported = 0
+    while reported < args.subscribers:
+        if sync.poll(HELLO_EVERY_MS, zmq.POLLIN):
+            sync.recv_multipart()
+            sync.send(b"")
+            reported += 1
+        else:
+            pub.send(HELLO)
+    node.say(f"SUBSCRIBERS READY: {reported}")
+    rng = random.Random(args.seed)
+    for seq in range(args.count):
+        pub.send(update(rng, seq))
+    pub.send(END)
+    node.say(f"PUBLISHED {args.count} UPDATES")

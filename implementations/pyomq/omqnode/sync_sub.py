@@ -1,0 +1,29 @@
+"""sync-sub: subscribes to everything, reports in to sync-pub, counts updates until END (PS-11)."""
+
+import pyomq as zmq
+
+from omqnode import node
+from omqnode.sync_pub import END, HELLO
+
+
+def main(argv: list[str]) -> int:
+    p = node.options("sync-sub", __doc__)
+    node.endpoint_options(p, "sub", main=True)
+    node.endpoint_options(p, "sync")
+    return node.run("sync-sub", subscribe, p.parse_args(argv))
+
+
+def subscribe(n: node.Node, args) -> None:
+    sub, sync = n.socket(zmq.SUB), n.socket(zmq.REQ)
+    sub.setsockopt(zmq.RCVHWM, 0)  # no high-water mark: nothing is dropped
+    sub.subscribe(b"")
+    n.ready(sub=n.attach(sub, args.sub_bind, args.sub_connect),
+            sync=n.attach(sync, args.sync_bind, args.sync_connect))
+    while sub.recv() != HELLO:  # a HELLO proves the subscription reached the publisher
+        pass
+    sync.send(b"")
+    sync.recv()
+    updates = 0
+    while (message := sub.recv()) != END:
+        updates += message != HELLO
+    node.say(f"RECEIVED {updates} UPDATES")
