@@ -235,6 +235,7 @@ def pipeline(nodes) -> Pipeline:
 
 @pytest.mark.pipeline
 @pytest.mark.spec("PP-8")
+@pytest.mark.spec("PP-13")
 @pytest.mark.spec("RR-12")
 @reusing_nodes
 @given(batch=st.lists(messages, max_size=8))

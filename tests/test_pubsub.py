@@ -507,6 +507,7 @@ def test_subscriptions_add_up_and_each_unsubscribe_removes_one(nodes, driver, en
 
 
 @pytest.mark.spec("PS-7")
+@pytest.mark.spec("PS-14")
 @pytest.mark.spec("PS-9")
 @pytest.mark.parametrize("transport", WIRE_TRANSPORTS)
 def test_a_message_matching_several_subscriptions_arrives_once(nodes, driver, endpoints, transport):
@@ -554,6 +555,7 @@ def test_a_subscription_crosses_the_wire_as_1_and_an_unsubscribe_as_0_plus_the_p
         assert got == [wire], f"{action.__name__}({prefix!r}) crossed the wire as {got!r}, not {wire!r}"
 
 
+@pytest.mark.spec("PS-13")
 @pytest.mark.spec("PS-8")
 def test_subscriptions_made_before_connecting_are_sent_when_the_connection_is_made(driver, peers, endpoints):
     """A SUB that subscribes and then connects sends each subscription it holds to the new publisher."""

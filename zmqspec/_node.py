@@ -41,6 +41,14 @@ CLOSE_LINGER_MS = 1000
 class NodeError(Exception):
     """A problem the node reports in one line and exits 1 for."""
 
+    status = 1
+
+
+class UsageError(NodeError):
+    """Arguments the node cannot work with, found past the parser: one line, exit 2."""
+
+    status = 2
+
 
 class _OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's hook; exits 2
@@ -116,7 +124,7 @@ def attach(sock, binds: list[str], connects: list[str], default_bind: str | None
 
     if not binds and not connects:
         if default_bind is None:
-            raise NodeError("needs at least one endpoint to connect to (--connect)")
+            raise UsageError("needs at least one endpoint to connect to (--connect)")
         binds = [default_bind]
     bound = []
     for endpoint in binds:
@@ -180,7 +188,7 @@ def run(role: str, body) -> int:
     except NodeError as exc:
         sys.stdout.flush()
         sys.stderr.write(f"zmqspec {role}: error: {exc}\n")
-        code = 1
+        code = exc.status
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
