@@ -21,7 +21,7 @@ from pathlib import Path
 
 from zmqspec._verdicts import (
     BROKEN_DRIVER, FAIL, PASS, SHOULD_PROPERTY, SPEC_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
-    property_of, rank, verdict_of, worst,
+    id_verdict, property_of, rank, verdict_of, worst,
 )
 
 FORMAT = "zmqspec-conformance-report/1"
@@ -116,7 +116,7 @@ def build(collector: Collector, run: dict, sentences: dict[str, str]) -> dict:
             by_id.setdefault(spec_id, []).append(test)
     catalogue = {
         spec_id: {"sentence": sentences.get(spec_id, ""),
-                  "verdict": worst(test["verdict"] for test in checked) if checked else UNTESTED,
+                  "verdict": id_verdict(test["verdict"] for test in checked) if checked else UNTESTED,
                   "tests": checked}
         for spec_id, checked in by_id.items()
     }

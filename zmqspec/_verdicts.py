@@ -14,7 +14,9 @@ needs finer grades, worst first:
     pass           everything the test checks holds
 
 A test's verdict is the worst over its phases (setup, call, teardown); a
-catalogue id's verdict is the worst over its tests.
+catalogue id's verdict is the worst over its tests that ran: tests skipped or
+not provided count only when no test of the id ran at all (an id checked over
+tcp and skipped over ipc is judged by its tcp tests).
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def rank(verdict: str) -> int:
 def worst(verdicts: Iterable[str]) -> str:
     verdicts = list(verdicts)
     return max(verdicts, key=rank) if verdicts else UNTESTED
+
+
+def id_verdict(verdicts: Iterable[str]) -> str:
+    """A catalogue id's verdict: the worst of the tests that ran, else the worst of the others."""
+    verdicts = list(verdicts)
+    ran = [v for v in verdicts if v not in (SKIPPED, NOT_PROVIDED)]
+    return worst(ran or verdicts)
 
 
 def is_broken_driver(excinfo) -> bool:
