@@ -40,10 +40,14 @@ settings.register_profile("ci", max_examples=4 * FAST_EXAMPLES, deadline=None, d
                           database=None, print_blob=True)
 settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database())
 
-_chosen = os.environ.get("ZMQSPEC_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "fast")
-try:
-    settings.load_profile(_chosen)
-except InvalidArgument:
-    raise pytest.UsageError(
-        f"ZMQSPEC_HYPOTHESIS_PROFILE={_chosen!r} is not a profile; the profiles are fast, ci, thorough"
-    ) from None
+
+def pytest_configure(config: pytest.Config) -> None:
+    chosen = os.environ.get("ZMQSPEC_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "fast")
+    try:
+        settings.load_profile(chosen)
+    except InvalidArgument:
+        pytest.exit(
+            f"zmqspec: error: ZMQSPEC_HYPOTHESIS_PROFILE={chosen!r} is not a profile; "
+            "the profiles are fast, ci, thorough",
+            returncode=2,
+        )

@@ -393,7 +393,18 @@ def test_worker_drops_a_kill_publisher_that_sends_over_64_kib_and_still_takes_ki
 
 
 def http_request(_peer: bytes) -> bytes:
-    return b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    """What a browser sends, a few hundred bytes."""
+    return (b"GET /index.html HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\n"
+            b"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+            b"Accept-Language: en-GB,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n"
+            b"Upgrade-Insecure-Requests: 1\r\nCache-Control: max-age=0\r\n\r\n")
+
+
+def zmtp_1_0(peer: bytes) -> bytes:
+    """The 2011 protocol, which has no signature: an empty identity, then the message 'X' (with the
+    empty delimiter a REQ puts first). A node speaking only ZMTP 3 takes none of it."""
+    message = b"\x01\x01" + b"\x02\x00X" if peer == b"REQ" else b"\x02\x00X"
+    return b"\x01\x00" + message
 
 
 def binary_noise(_peer: bytes) -> bytes:
@@ -414,7 +425,7 @@ def a_frame_declaring_an_exabyte(peer: bytes) -> bytes:
     return Zmtp.greeting() + Zmtp.frame(ready, command=True) + b"\x02" + (2**60).to_bytes(8, "big") + bytes(64)
 
 
-GARBAGE = [http_request, binary_noise, unknown_mechanism, half_a_greeting, a_frame_declaring_an_exabyte]
+GARBAGE = [http_request, zmtp_1_0, binary_noise, unknown_mechanism, half_a_greeting, a_frame_declaring_an_exabyte]
 
 
 def serve_rep_server(nodes, driver):
@@ -430,6 +441,7 @@ def serve_rep_server(nodes, driver):
 
     def check() -> None:
         expected = [line for text in exchanged for line in (f"RECEIVED: {text}", f"SENDING:  A,{text}")]
+        server.wait_until(lambda _: len(role_lines(server)) >= 2 + len(expected), WAIT, "a line per request and reply")
         assert role_lines(server)[2:] == expected, f"the server printed {role_lines(server)}"
 
     return server, server.endpoint("rep"), b"REQ", exchange, check
@@ -503,9 +515,10 @@ SERVED = {"rep-server": serve_rep_server, "gateway": serve_gateway, "sink": serv
 @pytest.mark.parametrize("garbage", GARBAGE, ids=[g.__name__.replace("_", " ") for g in GARBAGE])
 @pytest.mark.parametrize("role", SERVED)
 def test_bytes_that_are_not_zmtp_on_a_nodes_port_do_not_disturb_its_real_peers(nodes, driver, role, garbage):
-    """Bytes that are not ZMTP (an HTTP request, noise, an unknown mechanism, half a greeting, a frame
-    declaring 2**60 bytes) written to a node's tcp port: while that connection is open and after it
-    closes, the node serves a real peer exactly, and prints nothing about the stranger on stdout."""
+    """Bytes that are not ZMTP 3 (an HTTP request, ZMTP/1.0, noise, an unknown mechanism, half a
+    greeting, a frame declaring 2**60 bytes) written to a node's tcp port: while that connection is
+    open and after it closes, the node serves a real peer exactly, and the stranger gets nothing from
+    it and gives it nothing (no task dealt to it, no request or result taken from it)."""
     node, endpoint, peer_type, exchange, check = SERVED[role](nodes, driver)
     stranger = Zmtp.connect(endpoint, peer_type)
     stranger.send_raw(garbage(peer_type))
@@ -587,12 +600,11 @@ def test_req_client_prints_a_reply_without_a_name_or_with_extra_frames_and_goes_
     server = driver.socket("REP")
     client = nodes.start("req-client", "--connect", server.bind())
     replies = {"one": [b"no name here"], "two": [b"A,first", b"B,second"], "three": [b"A,three"]}
-    for line, reply in replies.items():
+    for n, (line, reply) in enumerate(replies.items(), start=1):
         client.send_line(line)
         assert server.recv(WAIT) == [line.encode()], f"the client's request {line!r}"
         server.send(*reply)
-        printed = client.stdout.count("RECEIVED: ")
-        client.wait_until(lambda out: out.count("RECEIVED: ") > printed, WAIT, f"the reply to {line!r} printed")
+        client.wait_until(lambda out: out.count("RECEIVED: ") >= n, WAIT, f"the reply to {line!r} printed")
 
     assert ended(client) == 0, f"req-client ended with {client.status()}"
     printed = client.output.replace(">> ", "").splitlines()

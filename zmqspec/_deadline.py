@@ -10,18 +10,19 @@ from __future__ import annotations
 import os
 
 
-def _scale() -> float:
+def _scale() -> tuple[float, str | None]:
+    """The scale, and a problem with the variable if it cannot be used (the scale is then 1)."""
     text = os.environ.get("ZMQSPEC_TIMEOUT_SCALE", "1")
     try:
         value = float(text)
     except ValueError:
-        raise SystemExit(f"zmqspec: error: ZMQSPEC_TIMEOUT_SCALE must be a number, got {text!r}") from None
-    if value <= 0:
-        raise SystemExit(f"zmqspec: error: ZMQSPEC_TIMEOUT_SCALE must be positive, got {text!r}")
-    return value
+        return 1.0, f"ZMQSPEC_TIMEOUT_SCALE must be a number, got {text!r}"
+    if not value > 0:
+        return 1.0, f"ZMQSPEC_TIMEOUT_SCALE must be positive, got {text!r}"
+    return value, None
 
 
-SCALE = _scale()
+SCALE, SCALE_PROBLEM = _scale()
 
 
 def scaled(seconds: float) -> float:

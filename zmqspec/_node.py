@@ -118,6 +118,14 @@ def errno_name(exc: BaseException) -> str:
         return errno.errorcode.get(number or 0, f"E{number}")
 
 
+def check_endpoint(endpoint: str) -> None:
+    """Refuse a tcp port libzmq would take modulo 65536 (it binds 99999 as 34463)."""
+    transport, _, address = endpoint.partition("://")
+    port = address.rpartition(":")[2]
+    if transport == "tcp" and port.isdigit() and int(port) > 65535:
+        raise NodeError(f"bad endpoint {endpoint}: port {port} is beyond 65535 (EINVAL)")
+
+
 def attach(sock, binds: list[str], connects: list[str], default_bind: str | None = None) -> list[str]:
     """Bind and connect one socket; return the endpoints it actually bound."""
     import zmq
@@ -127,6 +135,8 @@ def attach(sock, binds: list[str], connects: list[str], default_bind: str | None
             raise UsageError("needs at least one endpoint to connect to (--connect)")
         binds = [default_bind]
     bound = []
+    for endpoint in [*binds, *connects]:
+        check_endpoint(endpoint)
     for endpoint in binds:
         try:
             sock.bind(endpoint)

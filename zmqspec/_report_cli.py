@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from zmqspec._node import _OneLineParser
 from zmqspec._verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
 
 FORMATS = ("markdown", "json", "text")
@@ -145,7 +146,7 @@ RENDER = {"markdown": as_markdown, "json": as_json, "text": as_text}
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="python -m zmqspec report",
         description="Merge conformance reports (pytest --conformance-report DIR) into one matrix: "
                     "implementations as columns (worst first), catalogue ids as rows.",

@@ -25,6 +25,7 @@ stdout and stderr.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,11 +133,40 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _unusable_input(config: pytest.Config, settings: Settings) -> str | None:
+    """What in the run's options or environment cannot be used, in one line; None when all is well."""
+    from zmqspec import _catalogue, _deadline
+
+    if _deadline.SCALE_PROBLEM:
+        return _deadline.SCALE_PROBLEM
+    if settings.report_dir is not None and settings.report_dir.exists() and not settings.report_dir.is_dir():
+        return f"--conformance-report {settings.report_dir}: that is a file, not a folder"
+    wanted = config.getoption("spec")
+    catalogue = Path(__file__).resolve().parent.parent / "docs" / "behaviours.md"
+    if wanted and catalogue.exists():
+        known = {behaviour.id for behaviour in _catalogue.read_catalogue(catalogue)}
+        unknown = sorted(set(wanted) - known)
+        if unknown:
+            return f"--spec {', '.join(unknown)}: no such id in {catalogue} (python -m zmqspec catalogue lists them)"
+    for impl in filter(None, (settings.implementation, settings.peer)):
+        if impl.missing():
+            continue  # a missing toolchain skips the tests, naming the setup command
+        for role, command in impl.commands.items():
+            program = command[0]
+            found = Path(impl.cwd or ".", program).exists() if os.sep in program else shutil.which(program)
+            if not found:
+                return f"{impl.name}: the command for {role} names a program that does not exist: {program}"
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     try:
         settings = _settings(config)
     except (ManifestError, XfailsError, PeerRolesError, ValidatorUnavailable) as exc:
         pytest.exit(f"zmqspec: error: {exc}", returncode=2)
+    problem = _unusable_input(config, settings)
+    if problem:
+        pytest.exit(f"zmqspec: error: {problem}", returncode=2)
     config.stash[SETTINGS_KEY] = settings
     config.stash[IMPL_KEY] = settings.implementation
     if not _is_worker(config):

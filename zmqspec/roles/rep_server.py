@@ -24,7 +24,9 @@ def serve(args) -> int:
     import zmq
 
     _node.say("STARTING SERVER")
-    sock = _node.context().socket(zmq.REP)
+    ctx = _node.context()
+    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
+    sock = ctx.socket(zmq.REP)
     bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
     _node.say("READY")
     _node.ready(rep=bound)
