@@ -91,7 +91,7 @@ BAD_ENDPOINTS = {
     "connect beyond 65535": ("req-client", "--connect", "tcp://127.0.0.1:70000"),
     "no port": ("rep-server", "--bind", "tcp://127.0.0.1"),
     "port not a number": ("gateway", "--frontend-bind", "tcp://127.0.0.1:http"),
-    "no transport": ("rep-server", "--bind", "127.0.0.1:5555"),
+    "no transport": ("rep-server", "--bind", "127.0.0.1:*"),
     "an address of no interface here": ("rep-server", "--bind", "tcp://192.0.2.1:*"),
 }
 

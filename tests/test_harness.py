@@ -36,7 +36,7 @@ def fakes():
 
 
 def test_a_node_that_never_prints_its_ready_line_fails_at_the_deadline_with_its_output(fakes):
-    nodes = fakes("rep-server", "import sys, time; print('booting', flush=True); time.sleep(60)")
+    nodes = fakes("rep-server", "import sys, time; print('booting', flush=True); time.sleep(60)")  # noqa: sleep-ok (a node that hangs on purpose)
     began = time.monotonic()
     with pytest.raises(NodeFailure) as failure:
         nodes.start("rep-server", timeout=1.0)
@@ -67,7 +67,7 @@ def test_a_node_that_crashes_mid_test_fails_the_wait_at_once(fakes):
 
 
 def test_a_ready_line_that_is_not_json_is_reported_as_such(fakes):
-    nodes = fakes("sink", "import time; print('ZMQSPEC READY {oops', flush=True); time.sleep(60)")
+    nodes = fakes("sink", "import time; print('ZMQSPEC READY {oops', flush=True); time.sleep(60)")  # noqa: sleep-ok (a node that hangs on purpose)
     with pytest.raises(NodeFailure, match="ready line is not JSON"):
         nodes.start("sink")
 
@@ -76,10 +76,10 @@ def test_stop_kills_a_node_that_ignores_sigterm_and_its_children(fakes):
     code = (
         "import signal, subprocess, sys, time\n"
         "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"  # noqa: sleep-ok (a node that hangs on purpose)
         "print('child', child.pid, flush=True)\n"
         "print('ZMQSPEC READY {}', flush=True)\n"
-        "time.sleep(60)\n"
+        "time.sleep(60)\n"  # noqa: sleep-ok (a node that hangs on purpose)
     )
     nodes = fakes("gateway", code)
     node = nodes.start("gateway")
