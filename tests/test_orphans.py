@@ -58,6 +58,9 @@ def held_run(tmp: str) -> tuple[subprocess.Popen, list[int]]:
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", str(TESTS), str(HOLDER)],
             env={**os.environ, "ZMQSPEC_ORPHAN_INBOX": address}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, start_new_session=True, cwd=Path(__file__).parent.parent,
+            # A shell that starts us in the background ignores SIGINT, and exec keeps that: the
+            # held run must start with SIGINT at its default, as a run at a terminal does.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         return run, read_pids(inbox, run, TESTS, timeout=60)
 

@@ -53,8 +53,10 @@ def shown(data: bytes) -> str:
 
 def one_frame(sock, flags: int = 0) -> bytes | None:
     """Receive one message: its frame, or None (said on stderr) when it has more than one."""
+    import zmq
+
     frame = sock.recv(flags)
-    if not sock.rcvmore:
+    if not sock.get(zmq.RCVMORE):  # get(), not the attribute: this runs once per result
         return frame
     frames = 1 + len(sock.recv_multipart())
     _node.warn(ROLE, f"ignoring a message of {frames} frames (the sink takes one-frame messages)")

@@ -144,7 +144,7 @@ def work_queued_tasks(tasks, results, kill) -> bool:
                 task = tasks.recv(zmq.NOBLOCK)
             except zmq.Again:
                 return False
-            if tasks.rcvmore:
+            if tasks.get(zmq.RCVMORE):  # get(), not the attribute: this runs once per task
                 frames = 1 + len(tasks.recv_multipart())
                 _node.warn(ROLE, f"skipping a task of {frames} frames (a task is one frame)")
                 continue
