@@ -177,11 +177,14 @@ def quit_on_stdin_eof() -> None:
 
 
 def context():
-    """The node's ZeroMQ context; sockets linger 1 s on close unless a role says otherwise."""
+    """The node's ZeroMQ context: sockets linger 1 s on close unless a role says otherwise, and refuse ZMTP/1.0."""
     import zmq
 
     ctx = zmq.Context.instance()
     ctx.linger = CLOSE_LINGER_MS
+    # A ZAP domain makes libzmq refuse ZMTP/1.0 greetings, which it otherwise assumes for any bytes
+    # not starting with 0xFF (docs/contract.md, "Malformed input"); ZMTP 2.0 and 3.x peers are unaffected.
+    ctx.zap_domain = b"zmqspec"
     return ctx
 
 

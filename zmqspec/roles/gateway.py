@@ -25,7 +25,6 @@ def relay(args) -> int:
     import zmq
 
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     frontend = ctx.socket(zmq.REP)
     backend = ctx.socket(zmq.REQ)
     bound_front = _node.attach(frontend, args.frontend_bind, args.frontend_connect, _node.DEFAULT_BIND)

@@ -25,7 +25,6 @@ def serve(args) -> int:
 
     _node.say("STARTING SERVER")
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     sock = ctx.socket(zmq.REP)
     bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
     _node.say("READY")

@@ -96,7 +96,6 @@ def gather(args) -> int:
     import zmq
 
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     results = ctx.socket(zmq.PULL)
     kill = ctx.socket(zmq.PUB)
     results.maxmsgsize = MAX_MESSAGE_BYTES

@@ -37,7 +37,6 @@ def subscribe(args) -> int:
     import zmq
 
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     sub = ctx.socket(zmq.SUB)
     sub.rcvhwm = 0
     sync = ctx.socket(zmq.REQ)

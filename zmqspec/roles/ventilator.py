@@ -47,7 +47,6 @@ def ventilate(args) -> int:
     import zmq
 
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     tasks = ctx.socket(zmq.PUSH)
     sink = ctx.socket(zmq.PUSH)
     tasks.linger = sink.linger = -1  # every queued task is delivered on the way out

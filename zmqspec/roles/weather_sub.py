@@ -32,7 +32,6 @@ def average(args) -> int:
     import zmq
 
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     sock = ctx.socket(zmq.SUB)
     bound = _node.attach(sock, args.bind, args.connect)
     sock.setsockopt_string(zmq.SUBSCRIBE, args.filter)

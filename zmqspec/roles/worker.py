@@ -72,7 +72,6 @@ def work(args) -> int:
     import zmq
 
     ctx = _node.context()
-    ctx.zap_domain = b"zmqspec"  # refuse ZMTP/1.0 greetings: see docs/contract.md, "Malformed input"
     tasks = ctx.socket(zmq.PULL)
     results = ctx.socket(zmq.PUSH)
     kill = ctx.socket(zmq.SUB)
