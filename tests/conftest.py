@@ -51,3 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
             "the profiles are fast, ci, thorough",
             returncode=2,
         )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, hand out the slow tests first: the long ones then overlap with the short ones
+    instead of ending the run on one busy worker while the others idle."""
+    if getattr(config.option, "numprocesses", None):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)

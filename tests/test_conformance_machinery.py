@@ -276,6 +276,21 @@ def test_peer_roles_are_played_by_the_peer_implementation(tmp_path):
     assert report["catalogue"]["RR-2"]["verdict"] == "pass" and len(report["catalogue"]["RR-2"]["tests"]) > 1
 
 
+@pytest.mark.parametrize("peer", [[], ["--peer-impl", f"{IMPLS}/tcp-only.toml"]], ids=["alone", "as the peer"])
+def test_a_test_needing_a_transport_the_driver_does_not_list_is_skipped_with_the_reason(tmp_path, peer):
+    """tcp is the one transport the contract requires: when the driver of an implementation taking
+    part (under test, or the peer of an interop run) does not list ipc, a test that asks for an ipc
+    endpoint is skipped, saying so, and its tcp variant still runs and passes."""
+    impl = "reference" if peer else f"{IMPLS}/tcp-only.toml"
+    run = run_pytest("--impl", impl, *peer, "tests/test_reqrep.py", "-k", "answers_on_both", report_dir=tmp_path)
+    assert run.status == 0, run.shown()
+    verdicts = run.verdicts()
+    assert verdicts == {"test_one_server_bound_to_two_endpoints_answers_on_both[tcp]": "pass",
+                        "test_one_server_bound_to_two_endpoints_answers_on_both[ipc]": "skipped"}, verdicts
+    skipped = run.test("test_one_server_bound_to_two_endpoints_answers_on_both[ipc]")
+    assert "ipc is not among the transports" in skipped["message"], skipped
+
+
 def test_reports_merge_into_a_matrix_worst_implementation_first(renamed_run, graded_run, tmp_path):
     """python -m zmqspec report puts implementations in columns (the failing one first),
     catalogue ids in rows, a summary row last, and exits 1 because one implementation fails."""

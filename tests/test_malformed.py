@@ -512,7 +512,7 @@ SERVED = {"rep-server": serve_rep_server, "gateway": serve_gateway, "sink": serv
 
 
 @pytest.mark.spec("MI-6")
-@pytest.mark.parametrize("garbage", GARBAGE, ids=[g.__name__.replace("_", " ") for g in GARBAGE])
+@pytest.mark.parametrize("garbage", GARBAGE, ids=[g.__name__.replace("_", "-") for g in GARBAGE])
 @pytest.mark.parametrize("role", SERVED)
 def test_bytes_that_are_not_zmtp_on_a_nodes_port_do_not_disturb_its_real_peers(nodes, driver, role, garbage):
     """Bytes that are not ZMTP 3 (an HTTP request, ZMTP/1.0, noise, an unknown mechanism, half a

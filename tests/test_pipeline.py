@@ -527,7 +527,7 @@ def test_every_task_is_done_exactly_once(nodes, endpoints, transport):
     crew = [start_worker(nodes, vent.endpoint("tasks"), sink.endpoint("results"), sink.endpoint("kill"))
             for _ in range(k)]
     vent.send_line("")
-    assert sink.wait_exit(timeout=30) == 0, f"the sink should gather all {tasks} results"
+    assert sink.wait_exit(timeout=10) == 0, f"the sink should gather all {tasks} results"
     for worker in crew:
         assert worker.wait_exit() == 0, f"{worker.name} should exit on the kill signal"
     done = [tasks_done(worker) for worker in crew]

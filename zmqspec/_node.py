@@ -56,11 +56,17 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def parser(role: str, description: str) -> argparse.ArgumentParser:
-    return _OneLineParser(
+    p = _OneLineParser(
         prog=f"zmqspec {role}",
         description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument(
+        "--accept-zmtp2", action="store_true",
+        help="also take ZMTP/2.0 peers (JeroMQ 0.3, libzmq 3.2); libzmq then takes ZMTP/1.0 ones too, "
+             "that is any bytes not starting with 0xFF (docs/contract.md, 'ZMTP 3 only')",
+    )
+    return p
 
 
 def endpoint_options(
@@ -176,15 +182,18 @@ def quit_on_stdin_eof() -> None:
     threading.Thread(target=watch, name="stdin-lifeline", daemon=True).start()
 
 
-def context():
-    """The node's ZeroMQ context: sockets linger 1 s on close unless a role says otherwise, and refuse ZMTP/1.0."""
+def context(args: argparse.Namespace):
+    """The node's ZeroMQ context: sockets linger 1 s on close unless a role says otherwise, and take
+    only ZMTP 3 peers unless ``--accept-zmtp2`` was given."""
     import zmq
 
     ctx = zmq.Context.instance()
     ctx.linger = CLOSE_LINGER_MS
-    # A ZAP domain makes libzmq refuse ZMTP/1.0 greetings, which it otherwise assumes for any bytes
-    # not starting with 0xFF (docs/contract.md, "Malformed input"); ZMTP 2.0 and 3.x peers are unaffected.
-    ctx.zap_domain = b"zmqspec"
+    if not args.accept_zmtp2:
+        # A ZAP domain makes libzmq refuse every greeting older than ZMTP 3.0: ZMTP/1.0, which it
+        # otherwise assumes for any bytes not starting with 0xFF, and ZMTP/2.0 with it (one switch
+        # for both). No ZAP handler runs, so ZMTP 3 peers are accepted (docs/contract.md, "ZMTP 3 only").
+        ctx.zap_domain = b"zmqspec"
     return ctx
 
 

@@ -12,6 +12,9 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Collection
+
+import pytest
 
 from zmqspec._driver_client import Driver
 from zmqspec._impl import Implementation
@@ -58,11 +61,17 @@ class Endpoints:
     """Fresh endpoints to bind, one transport at a time. No port numbers are chosen here:
     tcp endpoints are ``tcp://127.0.0.1:*`` and the binding node reports the port it got."""
 
-    def __init__(self):
+    def __init__(self, listed: Callable[[], Collection[str] | None] = lambda: None):
         self._dir: str | None = None
         self._count = 0
+        self._listed = listed
 
     def bindable(self, transport: str = "tcp") -> str:
+        """An endpoint to bind; the test is skipped when an implementation taking part does not
+        list the transport in its driver's ``hello`` (the contract leaves every transport but tcp optional)."""
+        listed = self._listed()
+        if listed is not None and transport not in listed:
+            pytest.skip(f"{transport} is not among the transports every implementation here lists: {sorted(listed)}")
         self._count += 1
         if transport == "tcp":
             return "tcp://127.0.0.1:*"

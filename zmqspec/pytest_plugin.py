@@ -61,12 +61,26 @@ class Settings:
     validator: ProtocolValidator | None = None
     report_dir: Path | None = None
     _hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
+    _peer_hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
 
     def driver_hello(self) -> tuple[dict | None, str | None]:
         """The driver's ``hello`` (asked once per session) and the problem met asking it, if any."""
         if self._hello is None:
             self._hello = probe_driver(self.implementation, self.validator)
         return self._hello
+
+    def transports(self) -> frozenset[str] | None:
+        """The transports that every implementation taking part lists in its driver's ``hello``;
+        None when one of them has no usable hello (its tests then judge it, nothing is skipped)."""
+        hellos = [self.driver_hello()[0]]
+        if self.peer is not None:
+            if self._peer_hello is None:
+                self._peer_hello = probe_driver(self.peer, self.validator)
+            hellos.append(self._peer_hello[0])
+        listed = [hello.get("transports") if isinstance(hello, dict) else None for hello in hellos]
+        if not all(isinstance(names, list) for names in listed):
+            return None
+        return frozenset.intersection(*(frozenset(map(str, names)) for names in listed))
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -346,8 +360,8 @@ def driver(nodes: Nodes):
 
 
 @pytest.fixture
-def endpoints():
-    made = Endpoints()
+def endpoints(request: pytest.FixtureRequest):
+    made = Endpoints(listed=request.config.stash[SETTINGS_KEY].transports)
     yield made
     made.cleanup()
 

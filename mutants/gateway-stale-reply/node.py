@@ -14,7 +14,7 @@ from zmqspec.roles import gateway
 def relay(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     frontend, backend = ctx.socket(zmq.REP), ctx.socket(zmq.REQ)
     bound_front = _node.attach(frontend, args.frontend_bind, args.frontend_connect, _node.DEFAULT_BIND)
     bound_back = _node.attach(backend, args.backend_bind, args.backend_connect)

@@ -15,7 +15,7 @@ from zmqspec.roles import weather_pub
 def publish(args) -> int:
     import zmq
 
-    sock = _node.context().socket(zmq.XPUB)
+    sock = _node.context(args).socket(zmq.XPUB)
     if args.sndhwm is not None:
         sock.sndhwm = args.sndhwm
     bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)

@@ -14,7 +14,7 @@ from zmqspec.roles import sink
 def gather(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     results, kill = ctx.socket(zmq.PULL), ctx.socket(zmq.PUB)
     bound_results = _node.attach(results, args.bind, args.connect, _node.DEFAULT_BIND)
     bound_kill = _node.attach(kill, args.kill_bind, args.kill_connect, _node.DEFAULT_BIND)

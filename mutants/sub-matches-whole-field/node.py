@@ -15,7 +15,7 @@ from zmqspec.roles import weather_sub
 def average(args) -> int:
     import zmq
 
-    sock = _node.context().socket(zmq.SUB)
+    sock = _node.context(args).socket(zmq.SUB)
     bound = _node.attach(sock, args.bind, args.connect)
     sock.subscribe(b"")
     _node.ready(sub=bound)

@@ -15,7 +15,7 @@ from zmqspec.roles import ventilator
 def ventilate(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     tasks, sink = ctx.socket(zmq.PUSH), ctx.socket(zmq.PUSH)
     tasks.linger = sink.linger = -1
     bound_tasks = _node.attach(tasks, args.bind, args.connect, _node.DEFAULT_BIND)

@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
 def relay(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     frontend = ctx.socket(zmq.REP)
     backend = ctx.socket(zmq.REQ)
     bound_front = _node.attach(frontend, args.frontend_bind, args.frontend_connect, _node.DEFAULT_BIND)

@@ -24,7 +24,7 @@ def serve(args) -> int:
     import zmq
 
     _node.say("STARTING SERVER")
-    ctx = _node.context()
+    ctx = _node.context(args)
     sock = ctx.socket(zmq.REP)
     bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
     _node.say("READY")

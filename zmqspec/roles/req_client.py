@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
 def converse(args) -> int:
     import zmq
 
-    sock = _node.context().socket(zmq.REQ)
+    sock = _node.context(args).socket(zmq.REQ)
     bound = _node.attach(sock, args.bind, args.connect)
     _node.ready(req=bound)
     while True:

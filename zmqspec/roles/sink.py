@@ -95,7 +95,7 @@ def gather_queued(results, gathered: int, tasks: int) -> int:
 def gather(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     results = ctx.socket(zmq.PULL)
     kill = ctx.socket(zmq.PUB)
     results.maxmsgsize = MAX_MESSAGE_BYTES

@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
 def publish(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     pub = ctx.socket(zmq.PUB)
     pub.sndhwm = 0
     pub.linger = -1

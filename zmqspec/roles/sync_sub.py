@@ -36,7 +36,7 @@ def one_frame(sub) -> bytes | None:
 def subscribe(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     sub = ctx.socket(zmq.SUB)
     sub.rcvhwm = 0
     sync = ctx.socket(zmq.REQ)

@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
 def ventilate(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     tasks = ctx.socket(zmq.PUSH)
     sink = ctx.socket(zmq.PUSH)
     tasks.linger = sink.linger = -1  # every queued task is delivered on the way out

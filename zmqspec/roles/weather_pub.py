@@ -46,7 +46,7 @@ def update(rng: random.Random, seq: int, zip_min: int, zip_max: int) -> str:
 def publish(args) -> int:
     import zmq
 
-    sock = _node.context().socket(zmq.PUB)
+    sock = _node.context(args).socket(zmq.PUB)
     if args.sndhwm is not None:
         sock.sndhwm = args.sndhwm
     bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
 def average(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     sock = ctx.socket(zmq.SUB)
     bound = _node.attach(sock, args.bind, args.connect)
     sock.setsockopt_string(zmq.SUBSCRIBE, args.filter)

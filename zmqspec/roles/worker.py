@@ -6,7 +6,10 @@ result to the sink. With ``--kill-connect`` it also subscribes to the sink's
 kill channel and waits on both sockets at once (a poller): the message
 ``KILL`` ends it with status 0, between tasks or while idle. With
 ``--wait-connected`` its ready line comes only once every connection is
-made, so tasks dealt and a kill published after that reach it.
+made, so tasks dealt and a kill published after that reach it. A connection
+is made when libzmq reports its ZMTP handshake; libzmq reports none for a
+ZMTP/2.0 peer, so with ``--accept-zmtp2`` a connection whose handshake is
+not reported within half a second of its TCP connect counts as made then.
 
 Malformed input is skipped with one line on stderr, and the worker goes on:
 a task that is not one frame of decimal digits worth 0..60000 ms (no
@@ -27,6 +30,7 @@ MAX_WORKLOAD_MS = 60_000  # a task asking for more is malformed, not a reason to
 MAX_MESSAGE_BYTES = 64 * 1024  # ZMQ_MAXMSGSIZE of the task and kill sockets
 SHOWN_BYTES = 40
 BATCH = 1000  # zero-cost tasks whose marks are written at once
+ZMTP2_GRACE_S = 0.5  # with --accept-zmtp2: how long a connected peer has to report a ZMTP 3 handshake
 
 
 def main(argv: list[str]) -> int:
@@ -42,12 +46,22 @@ def main(argv: list[str]) -> int:
     return _node.run(ROLE, lambda: work(args))
 
 
-def await_handshakes(monitor, expected: int) -> None:
-    """Block until `expected` ZMTP handshakes have been reported on `monitor`."""
+def await_handshakes(monitor, expected: int, zmtp2: bool) -> None:
+    """Block until `expected` ZMTP handshakes have been reported on `monitor`; with `zmtp2`, until
+    `expected` connects were reported and then either their handshakes or ZMTP2_GRACE_S passed."""
+    import zmq
     from zmq.utils.monitor import recv_monitor_message
 
-    for _ in range(expected):
-        recv_monitor_message(monitor)
+    connected = handshakes = 0
+    grace_ends = None
+    while handshakes < expected:
+        if zmtp2 and connected >= expected:
+            grace_ends = grace_ends or time.monotonic() + ZMTP2_GRACE_S
+            if not monitor.poll(max(0.0, grace_ends - time.monotonic()) * 1000):
+                return
+        event = recv_monitor_message(monitor)["event"]
+        connected += event == zmq.EVENT_CONNECTED
+        handshakes += event == zmq.EVENT_HANDSHAKE_SUCCEEDED
 
 
 def shown(data: bytes) -> str:
@@ -71,7 +85,7 @@ def workload_ms(task: bytes) -> int | None:
 def work(args) -> int:
     import zmq
 
-    ctx = _node.context()
+    ctx = _node.context(args)
     tasks = ctx.socket(zmq.PULL)
     results = ctx.socket(zmq.PUSH)
     kill = ctx.socket(zmq.SUB)
@@ -82,14 +96,14 @@ def work(args) -> int:
         (results, args.sink_bind, args.sink_connect),
         (kill, args.kill_bind, args.kill_connect),
     ]
-    monitors = [sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED) if args.wait_connected else None
-                for sock, _, _ in sockets]
+    events = zmq.EVENT_CONNECTED | zmq.EVENT_HANDSHAKE_SUCCEEDED
+    monitors = [sock.get_monitor_socket(events) if args.wait_connected else None for sock, _, _ in sockets]
     bound_tasks, bound_results, bound_kill = (
         _node.attach(sock, binds, connects) if binds or connects else [] for sock, binds, connects in sockets
     )
     for (sock, _, connects), monitor in zip(sockets, monitors):
         if monitor is not None:
-            await_handshakes(monitor, len(connects))
+            await_handshakes(monitor, len(connects), args.accept_zmtp2)
             sock.disable_monitor()
             monitor.close(linger=0)
     _node.ready(tasks=bound_tasks, sink=bound_results, kill=bound_kill)
