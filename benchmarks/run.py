@@ -7,6 +7,7 @@
 Figures (goals from the performance issue; machine: 2 cores):
     spawn       node start -> ready line, median per role    vs  `python -c "import zmq; bind"`   <= 1.3x
     suite       `pytest -n auto` wall time                   vs  `pytest -n 0`                    <= 60 s, >= 1.8x faster
+                (and, for the record, the mutation tests: `pytest -n auto --mutants tests/test_mutants.py`)
     fuzz        filter-fuzz examples per second against a live node (benchmarks/fuzz_throughput.py)  >= 300/s
     speedup     PP-6: Enter -> sink done, with k workers     vs  total expected cost / k          within 10 %
     throughput  100 000 zero-cost tasks vent -> 4 workers -> sink  vs  raw pyzmq PUSH -> PULL     >= 25 %
@@ -200,6 +201,9 @@ def bench_suite(table: Table, repeats: int) -> None:
     fast, slow = statistics.median(parallel), statistics.median(serial)
     table.add("suite wall time, -n auto", f"{fast:.1f} s", f"{slow:.1f} s with -n 0", f"{slow / fast:.2f}x faster",
               "<= 60 s and >= 1.8x")
+    mutation = statistics.median(wall_of([*base, "-n", "auto", "--mutants", "tests/test_mutants.py"])
+                                 for _ in range(repeats))
+    table.add("mutation tests (--mutants), -n auto", f"{mutation:.1f} s", "-", "-", "- (a job of its own)")
 
 
 def bench_fuzz(table: Table) -> None:

@@ -53,8 +53,38 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--mutants", action="store_true", default=bool(os.environ.get("ZMQSPEC_MUTANTS")),
+                     help="also run the mutation tests (tests/test_mutants.py: the suite against each "
+                          "broken implementation in mutants/; env ZMQSPEC_MUTANTS=1)")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core. A test spends most of its time waiting for its nodes,
+    which are other processes, so one worker per core leaves the cores half idle."""
+    return 2 * len(os.sched_getaffinity(0))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist, hand out the slow tests first: the long ones then overlap with the short ones
-    instead of ending the run on one busy worker while the others idle."""
+    """Leave the mutation tests out unless asked for (``--mutants``), and under xdist hand out the
+    slow tests first: the long ones then overlap with the short ones instead of ending the run on
+    one busy worker while the others idle."""
+    if not mutants_wanted(config):
+        mutants = [item for item in items if item.get_closest_marker("mutants")]
+        if mutants:
+            config.hook.pytest_deselected(items=mutants)
+            items[:] = [item for item in items if not item.get_closest_marker("mutants")]
     if getattr(config.option, "numprocesses", None):
         items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def mutants_wanted(config: pytest.Config) -> bool:
+    """--mutants, or the mutation tests' file named on the command line."""
+    named = any(Path(str(arg).split("::")[0]).name == "test_mutants.py" for arg in config.invocation_params.args)
+    return config.getoption("mutants") or named
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not mutants_wanted(config):
+        return "zmqspec: the mutation tests (tests/test_mutants.py) are left out; --mutants runs them"
+    return None

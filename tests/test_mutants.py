@@ -35,7 +35,7 @@ import pytest
 
 from zmqspec.harness import scaled
 
-pytestmark = [pytest.mark.meta, pytest.mark.slow]
+pytestmark = [pytest.mark.meta, pytest.mark.slow, pytest.mark.mutants]
 
 REPO = Path(__file__).resolve().parent.parent
 MUTANTS = REPO / "mutants"

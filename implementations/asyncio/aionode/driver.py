@@ -13,11 +13,22 @@ from aionode import node
 
 PROTOCOL = 1
 DEFAULT_TIMEOUT_MS = 5000
+MAX_DURATION_MS = 2**31 - 1  # the contract's range for timeout_ms and linger_ms (a libzmq int option)
 SOCKET_TYPES = ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB")
 INT_OPTIONS = {"sndhwm", "rcvhwm", "linger", "rcvtimeo", "sndtimeo", "immediate", "maxmsgsize", "req_relaxed",
                "req_correlate", "xpub_verbose", "router_mandatory", "rcvmore", "type"}
 BYTES_OPTIONS = {"subscribe", "unsubscribe", "routing_id", "last_endpoint"}
 EVENTS = {"in": zmq.POLLIN, "out": zmq.POLLOUT}
+# The fields each command takes besides seq and cmd; any other is an error (EINVAL), not ignored.
+FIELDS = {
+    "hello": set(), "quit": set(), "socket": {"type"},
+    "bind": {"socket", "endpoint"}, "connect": {"socket", "endpoint"},
+    "unbind": {"socket", "endpoint"}, "disconnect": {"socket", "endpoint"},
+    "setsockopt": {"socket", "option", "value"}, "setsockopt_string": {"socket", "option", "value"},
+    "getsockopt": {"socket", "option"},
+    "send": {"socket", "frames", "timeout_ms"}, "recv": {"socket", "timeout_ms"},
+    "poll": {"items", "timeout_ms"}, "close": {"socket", "linger_ms"},
+}
 _ABSENT = object()
 
 
@@ -56,11 +67,15 @@ def field(request: dict, name: str, kind: type, default=_ABSENT):
     return value
 
 
+def duration_ms(request: dict, name: str, default: int) -> int:
+    ms = field(request, name, int, default)
+    if not 0 <= ms <= MAX_DURATION_MS:
+        raise Refused("EINVAL", f"{name} must be from 0 to {MAX_DURATION_MS}, got {ms}")
+    return ms
+
+
 def timeout_s(request: dict) -> float:
-    ms = field(request, "timeout_ms", int, DEFAULT_TIMEOUT_MS)
-    if ms < 0:
-        raise Refused("EINVAL", f"timeout_ms must be 0 or more, got {ms}")
-    return ms / 1000
+    return duration_ms(request, "timeout_ms", DEFAULT_TIMEOUT_MS) / 1000
 
 
 def unhex(text: str) -> bytes:
@@ -92,13 +107,17 @@ class Driver:
                 request = json.loads(line)
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise Refused("EPROTO", f"not a JSON line: {exc}") from None
+            except RecursionError:
+                raise Refused("EINVAL", "JSON nested deeper than the driver reads") from None
             if not isinstance(request, dict):
                 raise Refused("EPROTO", "a request must be a JSON object")
             seq = request.get("seq")
             command = request.get("cmd")
-            handler = getattr(self, f"do_{command}", None) if isinstance(command, str) else None
+            handler = getattr(self, f"do_{command}", None) if isinstance(command, str) and command in FIELDS else None
             if handler is None:
                 raise Refused("ENOTSUP", f"unknown command {command!r}")
+            if unknown := set(request) - FIELDS[command] - {"seq", "cmd"}:
+                raise Refused("EINVAL", f"{command} takes no field {', '.join(sorted(unknown))}")
             return {"seq": seq, "ok": await handler(request)}
         except Refused as exc:
             return {"seq": seq, "error": {"errno": exc.errno, "message": str(exc)}}
@@ -205,8 +224,8 @@ class Driver:
         wait = timeout_s(request)
         poller, names = zmq.asyncio.Poller(), {}
         for item in items:
-            if not isinstance(item, dict):
-                raise Refused("EINVAL", f"a poll item must be an object, got {item!r}")
+            if not isinstance(item, dict) or not set(item) <= {"socket", "events"}:
+                raise Refused("EINVAL", f"a poll item is an object with socket and events, got {item!r}")
             sock = self.socket(item)
             events = field(item, "events", list, ["in"])
             if not all(e in EVENTS for e in events):
@@ -222,7 +241,7 @@ class Driver:
 
     async def do_close(self, request: dict) -> dict:
         sock = self.socket(request)
-        sock.close(linger=field(request, "linger_ms", int, 0))
+        sock.close(linger=duration_ms(request, "linger_ms", 0))
         del self.sockets[request["socket"]]
         return {}
 

@@ -28,6 +28,9 @@ import zmq.asyncio
 READY_PREFIX = "ZMQSPEC READY "
 ANY_LOOPBACK_PORT = "tcp://127.0.0.1:*"
 LINGER_MS = 1000  # how long a normal end waits for queued messages to leave
+# libzmq takes any bytes not starting with 0xFF for a ZMTP/1.0 peer unless ZAP is on; a ZAP domain
+# with no handler running turns ZMTP/1.0 and 2.0 away and still takes ZMTP 3 (contract, "ZMTP 3 only").
+ZAP_DOMAIN = b"aionode"
 STDIN_LINE_LIMIT = 1 << 26  # the driver's requests carry frames as hex
 
 
@@ -76,6 +79,11 @@ def shown(frame: bytes) -> str:
     return frame.decode("utf-8", "backslashreplace")
 
 
+def excerpt(data: bytes, shown_bytes: int = 40) -> str:
+    """Bytes as a stderr line shows them: the first few, and the size when cut."""
+    return repr(data) if len(data) <= shown_bytes else f"{data[:shown_bytes]!r}... ({len(data)} bytes)"
+
+
 def errno_name(number: int | None) -> str:
     try:
         return zmq.Errno(number).name
@@ -96,9 +104,13 @@ class Node:
         sys.stderr.write(f"aionode {self.role}: {text}\n")
         sys.stderr.flush()
 
-    def socket(self, kind: int, linger: int = LINGER_MS) -> zmq.asyncio.Socket:
+    def socket(self, kind: int, linger: int = LINGER_MS, max_message: int = -1) -> zmq.asyncio.Socket:
+        """A role's socket; ``max_message`` bytes (ZMQ_MAXMSGSIZE) is the most it takes in one frame,
+        a peer sending more being dropped by libzmq (-1: no bound)."""
         sock = self.ctx.socket(kind)
         sock.linger = linger
+        sock.zap_domain = ZAP_DOMAIN
+        sock.maxmsgsize = max_message
         self.sockets.append(sock)
         return sock
 
@@ -116,6 +128,14 @@ class Node:
                 if verb == "bind":
                     bound.append(sock.getsockopt(zmq.LAST_ENDPOINT).rstrip(b"\0").decode())
         return bound
+
+    async def one_frame(self, sock: zmq.asyncio.Socket, what: str) -> bytes | None:
+        """The next message on ``sock`` if it is one frame; None, said on stderr, if it has more."""
+        frames = await sock.recv_multipart()
+        if len(frames) == 1:
+            return frames[0]
+        self.warn(f"skipping a message of {len(frames)} frames ({what} is one frame)")
+        return None
 
     def ready(self, **bound: list[str]) -> None:
         say(READY_PREFIX + json.dumps(bound, sort_keys=True))

@@ -1,4 +1,9 @@
-"""req-client: sends each line of stdin on a REQ socket and prints the reply; 'bye' ends it (RR-2, RR-4)."""
+"""req-client: sends each line of stdin on a REQ socket and prints the reply; 'bye' ends it (RR-2, RR-4).
+
+A malformed reply gets one line on stderr and is printed as best it can be
+(MI-9): one without a comma whole, with an empty name; of one of several
+frames, the first.
+"""
 
 import zmq
 
@@ -21,7 +26,13 @@ async def converse(n: node.Node, args) -> None:
             return
         node.say(f"SENDING: {node.shown(line)}")
         await req.send(line)
-        name, _, message = node.shown(await req.recv()).partition(",")
+        first, *more = await req.recv_multipart()
+        if more:
+            n.warn(f"the reply has {1 + len(more)} frames; printing the first only")
+        name, comma, message = node.shown(first).partition(",")
+        if not comma:
+            n.warn(f"the reply has no 'name,' in front: {node.excerpt(first)}")
+            name, message = "", name
         node.say(f"RECEIVED: {message} FROM {name}")
         if line == b"bye":
             return

@@ -6,6 +6,8 @@ import zmq
 
 from aionode import node
 
+MAX_WORKLOAD_MS = 60_000  # the largest workload a worker takes (contract, "worker")
+
 
 def main(argv: list[str]) -> int:
     p = node.options("ventilator", __doc__)
@@ -21,6 +23,8 @@ def main(argv: list[str]) -> int:
         p.error("the sink's endpoint is required (--sink-connect)")
     if args.zero_cost:
         args.cost_min = args.cost_max = 0
+    if args.cost_max > MAX_WORKLOAD_MS:
+        p.error(f"--cost-max {args.cost_max} is over {MAX_WORKLOAD_MS} ms, a workload a worker skips")
     if args.cost_min > args.cost_max:
         p.error(f"--cost-min {args.cost_min} is larger than --cost-max {args.cost_max}")
     return node.run("ventilator", ventilate, args, reads_stdin=True)

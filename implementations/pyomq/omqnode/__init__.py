@@ -7,8 +7,10 @@ thread and exit 0 at its end-of-file.
 
 pyomq 0.21.0 has bugs this package steps around, each where it is used:
 ``DONTWAIT`` on recv raises EIO and on send hangs (timeouts go through
-RCVTIMEO/SNDTIMEO instead), and a socket's default LINGER is 0 (every node
-socket sets its own). Semantic deviations are not hidden: the driver
+RCVTIMEO/SNDTIMEO instead), a socket's default LINGER is 0 (every node
+socket sets its own), and a frame header declaring more than pyomq can
+allocate aborts the process (every node socket has a MAXMSGSIZE, which
+drops that connection instead; pyomq counts 64 bytes a frame against it). Semantic deviations are not hidden: the driver
 reports what the library does, and implementations/pyomq/xfails.txt lists
 where that breaks the spec.
 

@@ -25,6 +25,12 @@ import pyomq as zmq
 READY_PREFIX = "ZMQSPEC READY "
 ANY_LOOPBACK_PORT = "tcp://127.0.0.1:*"
 LINGER_MS = 1000  # how long a normal end waits for queued messages (pyomq's default LINGER is 0)
+# pyomq allocates a frame's declared size as soon as it reads the header, and when that fails it
+# aborts the whole process; over ZMQ_MAXMSGSIZE it drops the connection instead. A frame larger than
+# this machine's memory cannot be held anyway (libzmq drops the peer when its malloc fails), so that
+# is the bound of every socket a role does not bound more tightly (contract, "Size bound").
+MEMORY_BYTES = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+FRAME_OVERHEAD = 64  # pyomq's MAXMSGSIZE counts 64 bytes for each frame on top of its own bytes
 ZMQ_ERRNO_NAMES = {156384763: "EFSM", 156384764: "ENOCOMPATPROTO", 156384765: "ETERM", 156384766: "EMTHREAD"}
 
 
@@ -73,6 +79,11 @@ def shown(frame: bytes) -> str:
     return frame.decode("utf-8", "backslashreplace")
 
 
+def excerpt(data: bytes, shown_bytes: int = 40) -> str:
+    """Bytes as a stderr line shows them: the first few, and the size when cut."""
+    return repr(data) if len(data) <= shown_bytes else f"{data[:shown_bytes]!r}... ({len(data)} bytes)"
+
+
 def errno_name(number: int | None) -> str:
     return ZMQ_ERRNO_NAMES.get(number) or errno.errorcode.get(number or 0, f"E{number}")
 
@@ -95,9 +106,12 @@ class Node:
         sys.stderr.write(f"omqnode {self.role}: {text}\n")
         sys.stderr.flush()
 
-    def socket(self, kind: int, linger: int = LINGER_MS) -> zmq.Socket:
+    def socket(self, kind: int, linger: int = LINGER_MS, max_message: int = MEMORY_BYTES) -> zmq.Socket:
+        """A role's socket, taking one-frame messages of up to ``max_message`` bytes; pyomq drops a
+        peer that sends more."""
         sock = self.ctx.socket(kind)
         sock.setsockopt(zmq.LINGER, linger)
+        sock.setsockopt(zmq.MAXMSGSIZE, max_message + FRAME_OVERHEAD)
         self.sockets.append(sock)
         return sock
 
@@ -117,6 +131,14 @@ class Node:
             except zmq.ZMQError as exc:
                 raise Failure(f"cannot connect {endpoint}: {zmq.strerror(exc.errno)} ({errno_name(exc.errno)})") from None
         return bound
+
+    def one_frame(self, sock: zmq.Socket, what: str) -> bytes | None:
+        """The next message on ``sock`` if it is one frame; None, said on stderr, if it has more."""
+        frames = sock.recv_multipart()
+        if len(frames) == 1:
+            return frames[0]
+        self.warn(f"skipping a message of {len(frames)} frames ({what} is one frame)")
+        return None
 
     def ready(self, **bound: list[str]) -> None:
         say(READY_PREFIX + json.dumps(bound, sort_keys=True))

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import zmq.Ctx;
 import zmq.Msg;
 import zmq.PollItem;
@@ -70,6 +71,29 @@ final class Driver {
         OPTIONS.put("routing_id", new Option(ZMQ.ZMQ_IDENTITY, Kind.BYTES, true, true));
         OPTIONS.put("last_endpoint", new Option(ZMQ.ZMQ_LAST_ENDPOINT, Kind.BYTES, false, true));
     }
+
+    /** The fields each command takes besides cmd (and seq, outside a batch); any other is EINVAL. */
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+        Map.entry("hello", Set.of()),
+        Map.entry("socket", Set.of("type")),
+        Map.entry("bind", Set.of("socket", "endpoint")),
+        Map.entry("connect", Set.of("socket", "endpoint")),
+        Map.entry("unbind", Set.of("socket", "endpoint")),
+        Map.entry("disconnect", Set.of("socket", "endpoint")),
+        Map.entry("setsockopt", Set.of("socket", "option", "value")),
+        Map.entry("setsockopt_string", Set.of("socket", "option", "value")),
+        Map.entry("getsockopt", Set.of("socket", "option")),
+        Map.entry("send", Set.of("socket", "frames", "timeout_ms")),
+        Map.entry("recv", Set.of("socket", "timeout_ms")),
+        Map.entry("poll", Set.of("items", "timeout_ms")),
+        Map.entry("close", Set.of("socket", "linger_ms")),
+        Map.entry("send_many", Set.of("socket", "messages", "timeout_ms")),
+        Map.entry("recv_until", Set.of("socket", "sentinel", "timeout_ms")),
+        Map.entry("recv_many", Set.of("socket", "count", "timeout_ms")),
+        Map.entry("batch", Set.of("requests")),
+        Map.entry("quit", Set.of()));
+    /** The largest timeout_ms or linger_ms: what a libzmq socket option (a C int) holds. */
+    private static final long MAX_DURATION_MS = Integer.MAX_VALUE;
 
     /** Options of the contract that JeroMQ 0.3.6 (libzmq 3.2) does not have. */
     private static final List<String> LACKING = List.of("req_relaxed", "req_correlate");
@@ -164,6 +188,11 @@ final class Driver {
     }
 
     private JsonObject execute(String cmd, JsonObject request, boolean inBatch) throws ZmqFailure {
+        boolean outsideOnly = cmd.equals("batch") || cmd.equals("quit");
+        if (!FIELDS.containsKey(cmd) || (inBatch && outsideOnly)) {
+            throw new ZmqFailure("ENOTSUP", "unknown command '" + cmd + "'" + (inBatch ? " in a batch" : ""));
+        }
+        checkFields(cmd, request, inBatch);
         switch (cmd) {
             case "hello": return hello();
             case "socket": return socket(text(request, "type"));
@@ -181,21 +210,29 @@ final class Driver {
             case "send_many": return sendMany(request);
             case "recv_until": return recvUntil(request);
             case "recv_many": return recvMany(request);
-            case "batch":
-                if (!inBatch) {
-                    return batch(request);
-                }
-                break;
-            case "quit":
-                if (!inBatch) {
-                    quitting = true;
-                    return new JsonObject();
-                }
-                break;
-            default:
-                break;
+            case "batch": return batch(request);
+            default:  // quit
+                quitting = true;
+                return new JsonObject();
         }
-        throw new ZmqFailure("ENOTSUP", "unknown command '" + cmd + "'" + (inBatch ? " in a batch" : ""));
+    }
+
+    /**
+     * Before a command runs: every field is one it takes, and its durations are in range, so that a
+     * malformed request changes nothing (a close with an unknown field leaves the socket open).
+     */
+    private static void checkFields(String cmd, JsonObject request, boolean inBatch) throws ZmqFailure {
+        Set<String> takes = FIELDS.get(cmd);
+        for (String field : request.keySet()) {
+            if (!takes.contains(field) && !field.equals("cmd") && !(field.equals("seq") && !inBatch)) {
+                throw new ZmqFailure("EINVAL", "unknown field '" + field + "' for " + cmd);
+            }
+        }
+        for (String field : List.of("timeout_ms", "linger_ms")) {
+            if (request.has(field)) {
+                duration(request, field, 0);
+            }
+        }
     }
 
     // -- the commands --------------------------------------------------------------
@@ -343,13 +380,13 @@ final class Driver {
 
     private JsonObject send(JsonObject request) throws ZmqFailure {
         SocketBase socket = socketOf(request);
-        sendMessage(socket, framesOf(request.get("frames"), "frames"), integer(request, "timeout_ms", DEFAULT_TIMEOUT_MS, 0));
+        sendMessage(socket, framesOf(request.get("frames"), "frames"), duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS));
         return new JsonObject();
     }
 
     private JsonObject recv(JsonObject request) throws ZmqFailure {
         SocketBase socket = socketOf(request);
-        List<byte[]> frames = receiveMessage(socket, integer(request, "timeout_ms", DEFAULT_TIMEOUT_MS, 0));
+        List<byte[]> frames = receiveMessage(socket, duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS));
         JsonObject ok = new JsonObject();
         ok.add("frames", hexes(frames));
         return ok;
@@ -381,7 +418,7 @@ final class Driver {
             names.add(name);
             items.add(new PollItem(socketNamed(name), events));
         }
-        long timeout = integer(request, "timeout_ms", DEFAULT_TIMEOUT_MS, 0);
+        long timeout = duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS);
         try {
             ZMQ.poll(items.toArray(new PollItem[0]), timeout);
         } catch (RuntimeException thrown) {
@@ -411,9 +448,9 @@ final class Driver {
     private JsonObject close(JsonObject request) throws ZmqFailure {
         String name = text(request, "socket");
         SocketBase socket = socketNamed(name);
-        long linger = integer(request, "linger_ms", 0L, Integer.MIN_VALUE);
+        long linger = duration(request, "linger_ms", 0);
         try {
-            socket.setSocketOpt(ZMQ.ZMQ_LINGER, (int) Math.max(-1, Math.min(Integer.MAX_VALUE, linger)));
+            socket.setSocketOpt(ZMQ.ZMQ_LINGER, (int) linger);
             ZMQ.close(socket);
         } catch (RuntimeException thrown) {
             throw ZmqFailure.of(thrown, "close");
@@ -425,7 +462,7 @@ final class Driver {
     private JsonObject sendMany(JsonObject request) throws ZmqFailure {
         SocketBase socket = socketOf(request);
         JsonArray messages = arrayOf(request.get("messages"), "messages");
-        long timeout = integer(request, "timeout_ms", DEFAULT_TIMEOUT_MS, 0);
+        long timeout = duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS);
         List<List<byte[]>> decoded = new ArrayList<>();
         for (JsonElement message : messages) {
             decoded.add(framesOf(message, "messages"));
@@ -441,7 +478,7 @@ final class Driver {
     private JsonObject recvUntil(JsonObject request) throws ZmqFailure {
         SocketBase socket = socketOf(request);
         List<byte[]> sentinel = framesOf(request.get("sentinel"), "sentinel");
-        long deadline = deadline(integer(request, "timeout_ms", DEFAULT_TIMEOUT_MS, 0));
+        long deadline = deadline(duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS));
         JsonArray messages = new JsonArray();
         List<byte[]> frames;
         while ((frames = receiveBefore(socket, deadline)) != null) {
@@ -456,7 +493,7 @@ final class Driver {
     private JsonObject recvMany(JsonObject request) throws ZmqFailure {
         SocketBase socket = socketOf(request);
         long count = integer(request, "count", null, 0);
-        long deadline = deadline(integer(request, "timeout_ms", DEFAULT_TIMEOUT_MS, 0));
+        long deadline = deadline(duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS));
         JsonArray messages = new JsonArray();
         List<byte[]> frames;
         while (messages.size() < count && (frames = receiveBefore(socket, deadline)) != null) {
@@ -632,6 +669,18 @@ final class Driver {
             // reported below
         }
         throw new ZmqFailure("EINVAL", "'" + field + "' must be an integer" + (min > Long.MIN_VALUE ? " >= " + min : ""));
+    }
+
+    /**
+     * A timeout_ms or linger_ms: an integer from 0 to 2**31-1, {@code fallback} when absent. Out of
+     * that range is EINVAL at once (a negative one would wait for ever; a larger one a socket cannot hold).
+     */
+    private static long duration(JsonObject request, String field, long fallback) throws ZmqFailure {
+        long value = integer(request, field, fallback, Long.MIN_VALUE);
+        if (value < 0 || value > MAX_DURATION_MS) {
+            throw new ZmqFailure("EINVAL", "'" + field + "' must be an integer from 0 to " + MAX_DURATION_MS + ", got " + value);
+        }
+        return value;
     }
 
     private static JsonArray arrayOf(JsonElement value, String field) throws ZmqFailure {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +22,9 @@ final class Kit {
     static final String READY_PREFIX = "ZMQSPEC READY ";
     /** How long a role's sockets may deliver what they hold once it is done (ventilator, sync-pub: for ever). */
     static final int CLOSE_LINGER_MS = 1000;
+    /** ZMQ_MAXMSGSIZE of the sink's results and the worker's tasks and kill sockets (contract, "Size bound"). */
+    static final long MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final int SHOWN_BYTES = 40;
 
     private static final PrintStream OUT = new PrintStream(
         new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
@@ -62,6 +66,15 @@ final class Kit {
         }
     }
 
+    /** Bytes as a line on stderr shows them: quoted, the first few, and the size when cut. */
+    static String shown(byte[] data) {
+        if (data.length <= SHOWN_BYTES) {
+            return "'" + Text.decode(data) + "'";
+        }
+        return "'" + Text.decode(Arrays.copyOf(data, SHOWN_BYTES)) + "'... (" + data.length + " bytes)";
+    }
+
+    /** One line on stderr: what the role skipped, or a problem it goes on despite. */
     static void warn(String text) {
         ERR.print("zmqspec " + role + ": " + text + "\n");
         ERR.flush();
@@ -93,10 +106,14 @@ final class Kit {
         return context;
     }
 
-    /** A socket of the role, closed with {@link #CLOSE_LINGER_MS} unless the role sets another linger. */
+    /**
+     * A socket of the role, closed with {@link #CLOSE_LINGER_MS} unless the role sets another linger,
+     * that drops a peer greeting it in ZMTP/1.0 ({@link Zmtp2Decoder}).
+     */
     static ZMQ.Socket socket(int type) {
         ZMQ.Socket socket = context().socket(type);
         socket.setLinger(CLOSE_LINGER_MS);
+        socket.setDecoder(Zmtp2Decoder.class);
         SOCKETS.add(socket);
         return socket;
     }

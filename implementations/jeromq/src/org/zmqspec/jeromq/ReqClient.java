@@ -1,13 +1,19 @@
 package org.zmqspec.jeromq;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.zeromq.ZMQ;
 
-/** req-client: the seed's client, one request per line typed (RR-2, RR-4). */
+/**
+ * req-client: the seed's client, one request per line typed (RR-2, RR-4).
+ * Malformed input (MI-9): a reply without a comma is printed whole with an empty name, and of a
+ * reply of several frames the first is printed; each with one line on stderr.
+ */
 final class ReqClient {
     static final String ROLE = "req-client";
 
@@ -22,19 +28,24 @@ final class ReqClient {
         List<String> bound = Kit.attach(req, options, "");
         Kit.ready(Map.of("req", bound));
 
-        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        InputStream input = new BufferedInputStream(System.in);
         while (true) {
             Kit.out(">> ");
-            String line = input.readLine();
-            if (line == null) {
+            byte[] raw = readLine(input);
+            if (raw == null) {
                 return 0;
             }
+            String line = Text.decode(raw);
             Kit.say("SENDING: " + line);
-            req.send(Text.utf8(line), 0);
-            String reply = Text.decode(Kit.receive(req).get(0));
+            req.send(raw, 0);
+            List<byte[]> frames = Kit.receive(req);
+            if (frames.size() > 1) {
+                Kit.warn("the reply has " + frames.size() + " frames; printing the first only");
+            }
+            String reply = Text.decode(frames.get(0));
             int comma = reply.indexOf(',');
             if (comma < 0) {
-                Kit.warn("the reply has no 'name,' in front: " + reply);
+                Kit.warn("the reply has no 'name,' in front: " + Kit.shown(frames.get(0)));
             }
             String server = comma < 0 ? "" : reply.substring(0, comma);
             Kit.say("RECEIVED: " + reply.substring(comma + 1) + " FROM " + server);
@@ -42,5 +53,26 @@ final class ReqClient {
                 return 0;
             }
         }
+    }
+
+    /**
+     * One line of standard input as bytes, without its line ending; null at end of input. The bytes
+     * are sent as they are, UTF-8 or not (docs/contract.md, "Standard input").
+     */
+    private static byte[] readLine(InputStream input) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = input.read()) >= 0 && b != '\n') {
+            line.write(b);
+        }
+        if (b < 0 && line.size() == 0) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        int end = bytes.length;
+        while (end > 0 && (bytes[end - 1] == '\r' || bytes[end - 1] == '\n')) {
+            end--;
+        }
+        return Arrays.copyOf(bytes, end);
     }
 }

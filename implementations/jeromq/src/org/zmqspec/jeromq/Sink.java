@@ -6,10 +6,16 @@ import java.util.Locale;
 import java.util.Map;
 import org.zeromq.ZMQ;
 
-/** sink: the seed's sink, gathering N results and then publishing the kill signal (PP-1, PP-9). */
+/**
+ * sink: the seed's sink, gathering N results and then publishing the kill signal (PP-1, PP-9).
+ * Malformed input (MI-1, MI-2, MI-5): a first message that is not one frame of 8 bytes, and a
+ * result of several frames, are skipped with one line on stderr; a result over 64 KiB never
+ * reaches it (JeroMQ drops that peer).
+ */
 final class Sink {
     static final String ROLE = "sink";
     static final byte[] KILL = Text.utf8("KILL");
+    private static final int COUNT_BYTES = 8;
 
     private Sink() {}
 
@@ -20,6 +26,7 @@ final class Sink {
             .parse(args);
 
         ZMQ.Socket results = Kit.socket(ZMQ.PULL);
+        results.setMaxMsgSize(Kit.MAX_MESSAGE_BYTES);  // JeroMQ drops the connection of a peer that sends more
         ZMQ.Socket kill = Kit.socket(ZMQ.PUB);
         List<String> boundResults = Kit.attach(results, options, "");
         List<String> boundKill = Kit.attach(kill, options, "kill-");
@@ -29,20 +36,34 @@ final class Sink {
         Kit.quitOnStdinEof();
 
         byte[] first;
-        while ((first = Kit.receive(results).get(0)).length != 8) {
-            Kit.warn("ignoring a first message that is not 8 bytes (N): " + Text.decode(first));
+        while ((first = oneFrame(results)) == null || first.length != COUNT_BYTES) {
+            if (first != null) {
+                Kit.warn("ignoring a first message that is not " + COUNT_BYTES + " bytes (N): " + Kit.shown(first));
+            }
         }
         long tasks = ByteBuffer.wrap(first).getLong();
         Kit.say("GATHER " + Long.toUnsignedString(tasks) + " TASKS.");
         long started = System.nanoTime();
-        for (long n = 0; Long.compareUnsigned(n, tasks) < 0; n++) {
-            Kit.receive(results);
-            Kit.out(n % 10 == 0 ? ":" : ".");
+        for (long n = 0; Long.compareUnsigned(n, tasks) < 0; ) {
+            if (oneFrame(results) != null) {
+                Kit.out(n % 10 == 0 ? ":" : ".");
+                n++;
+            }
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         Kit.say("\nELAPSED TIME: " + String.format(Locale.ROOT, "%.2f", elapsed));
         kill.send(KILL, 0);
         return 0;
+    }
+
+    /** The next message's one frame; null, said on stderr, for a message of several frames. */
+    private static byte[] oneFrame(ZMQ.Socket results) {
+        List<byte[]> frames = Kit.receive(results);
+        if (frames.size() == 1) {
+            return frames.get(0);
+        }
+        Kit.warn("ignoring a message of " + frames.size() + " frames (the sink takes one-frame messages)");
+        return null;
     }
 
     /** The port of a tcp endpoint; the whole endpoint for other transports. */

@@ -1,10 +1,15 @@
 package org.zmqspec.jeromq;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.zeromq.ZMQ;
 
-/** sync-sub: the Guide's syncsub, a SUB that reports in once its subscription works (PS-11). */
+/**
+ * sync-sub: the Guide's syncsub, a SUB that reports in once its subscription works (PS-11).
+ * Malformed input (MI-8): a message of several frames, even one beginning with END, is skipped
+ * with one line on stderr and not counted.
+ */
 final class SyncSub {
     static final String ROLE = "sync-sub";
 
@@ -23,22 +28,29 @@ final class SyncSub {
         Kit.ready(Map.of("sub", Kit.attach(sub, options, ""), "sync", Kit.attach(sync, options, "sync-")));
         Kit.quitOnStdinEof();
 
-        while (!Arrays.equals(Kit.receive(sub).get(0), SyncPub.HELLO)) {
+        while (!Arrays.equals(oneFrame(sub), SyncPub.HELLO)) {
             // anything before the first HELLO is not part of the count
         }
         sync.send(new byte[0], 0);
         Kit.receive(sync);
         long updates = 0;
-        while (true) {
-            byte[] message = Kit.receive(sub).get(0);
-            if (Arrays.equals(message, SyncPub.END)) {
-                break;
-            }
-            if (!Arrays.equals(message, SyncPub.HELLO)) {
+        byte[] message;
+        while (!Arrays.equals(message = oneFrame(sub), SyncPub.END)) {
+            if (message != null && !Arrays.equals(message, SyncPub.HELLO)) {
                 updates++;
             }
         }
         Kit.say("RECEIVED " + updates + " UPDATES");
         return 0;
+    }
+
+    /** The next message's one frame; null, said on stderr, for a message of several frames (END and more is not END). */
+    private static byte[] oneFrame(ZMQ.Socket sub) {
+        List<byte[]> frames = Kit.receive(sub);
+        if (frames.size() == 1) {
+            return frames.get(0);
+        }
+        Kit.warn("skipping a message of " + frames.size() + " frames (an update is one frame)");
+        return null;
     }
 }
