@@ -43,6 +43,21 @@ def main(argv: list[str]) -> int:
     return _node.run(ROLE, lambda: ventilate(args))
 
 
+def deal(tasks, args) -> int:
+    """Send the N tasks, each a random workload in milliseconds; return their total."""
+    if args.cost_max == 0:  # every workload is 0: no need to draw them
+        for _ in range(args.tasks):
+            tasks.send(b"0")
+        return 0
+    rng = random.Random(args.seed)
+    total = 0
+    for _ in range(args.tasks):
+        workload = rng.randint(args.cost_min, args.cost_max)
+        total += workload
+        tasks.send(str(workload).encode())
+    return total
+
+
 def ventilate(args) -> int:
     import zmq
 
@@ -59,12 +74,7 @@ def ventilate(args) -> int:
     if not sys.stdin.buffer.readline():
         return 0
     _node.say()
-    rng = random.Random(args.seed)
-    total = 0
-    for _ in range(args.tasks):
-        workload = rng.randint(args.cost_min, args.cost_max)
-        total += workload
-        tasks.send(str(workload).encode())
+    total = deal(tasks, args)
     _node.say(f"TOTAL EXPECTED COST: {total}")
     _node.say("PRESS ENTER TO QUIT", end="")
     sys.stdin.buffer.readline()
