@@ -91,6 +91,14 @@ def errno_name(number: int | None) -> str:
         return errno.errorcode.get(number or 0, f"E{number}")
 
 
+def refuse_wrapped_port(endpoint: str) -> None:
+    """libzmq reads a tcp port modulo 65536 (99999 becomes 34463): a port it would wrap is refused."""
+    if endpoint.startswith("tcp://"):
+        port = endpoint.rsplit(":", 1)[-1]
+        if port.isdigit() and int(port) > 65535:
+            raise Failure(f"bad endpoint {endpoint}: the port is beyond 65535 (EINVAL)")
+
+
 class Node:
     """One node's context, sockets and standard streams."""
 
@@ -119,6 +127,8 @@ class Node:
         if not binds and not connects and default:
             binds = [default]
         bound = []
+        for endpoint in (*binds, *connects):
+            refuse_wrapped_port(endpoint)
         for verb, endpoints in (("bind", binds), ("connect", connects)):
             for endpoint in endpoints:
                 try:
