@@ -65,9 +65,14 @@ def one_frame(sock, flags: int = 0) -> bytes | None:
     frame = sock.recv(flags)
     if not sock.get(zmq.RCVMORE):  # get(), not the attribute: this runs once per result
         return frame
+    skip_the_rest(sock)
+    return None
+
+
+def skip_the_rest(sock) -> None:
+    """Take the other frames of a message whose first frame was received, saying so on stderr."""
     frames = 1 + len(sock.recv_multipart())
     _node.warn(ROLE, f"ignoring a message of {frames} frames (the sink takes one-frame messages)")
-    return None
 
 
 def task_count(results) -> int:
@@ -92,9 +97,8 @@ def gather_queued(results, gathered: int, tasks: int) -> int:
         except zmq.Again:
             break
         flags = zmq.NOBLOCK
-        if results.get(zmq.RCVMORE):  # one_frame's check, written out: this runs once per result
-            frames = 1 + len(results.recv_multipart())
-            _node.warn(ROLE, f"ignoring a message of {frames} frames (the sink takes one-frame messages)")
+        if results.get(zmq.RCVMORE):  # one_frame's check, without a call per result
+            skip_the_rest(results)
             continue
         gathered += 1
     _node.say(marks(first, gathered - first), end="")
