@@ -70,10 +70,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     slow tests first: the long ones then overlap with the short ones instead of ending the run on
     one busy worker while the others idle."""
     if not mutants_wanted(config):
-        mutants = [item for item in items if item.get_closest_marker("mutants")]
+        kept, mutants = [], []
+        for item in items:
+            (mutants if item.get_closest_marker("mutants") else kept).append(item)
         if mutants:
             config.hook.pytest_deselected(items=mutants)
-            items[:] = [item for item in items if not item.get_closest_marker("mutants")]
+            items[:] = kept
     if getattr(config.option, "numprocesses", None):
         items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 

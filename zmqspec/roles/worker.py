@@ -8,8 +8,9 @@ kill channel and waits on both sockets at once (a poller): the message
 ``--wait-connected`` its ready line comes only once every connection is
 made, so tasks dealt and a kill published after that reach it. A connection
 is made when libzmq reports its ZMTP handshake; libzmq reports none for a
-ZMTP/2.0 peer, so with ``--accept-zmtp2`` a connection whose handshake is
-not reported within half a second of its TCP connect counts as made then.
+ZMTP/2.0 peer, so with ``--accept-zmtp2`` a socket's connections count as
+made half a second after the last of them is TCP-connected, unless their
+handshakes are all reported sooner.
 
 Malformed input is skipped with one line on stderr, and the worker goes on:
 a task that is not one frame of decimal digits worth 0..60000 ms (no
