@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from zmqspec.contract import ROLES
+from zmqspec.contract import READY_PREFIX, ROLES
 from zmqspec.harness import DriverError, require_transport, scaled
 from zmqspec.spec.helpers import expect_errno
 
@@ -210,7 +210,7 @@ def test_a_node_told_to_bind_an_unlisted_transport_exits_1_with_one_line(nodes, 
     assert server.wait_exit() == 1, f"{server.name} ended with {server.status()}"
     line = one_line(server.stderr)
     assert "EPROTONOSUPPORT" in line, f"the error line does not name EPROTONOSUPPORT: {line!r}"
-    assert "ZMQSPEC READY" not in server.stdout, "the node announced itself ready"
+    assert READY_PREFIX not in server.stdout, "the node announced itself ready"
 
 
 # -- TR-3: incompatible socket types ----------------------------------------
@@ -322,7 +322,7 @@ def test_node_given_a_busy_endpoint_exits_non_zero_naming_eaddrinuse(nodes, driv
     assert "EADDRINUSE" in line, f"the error line does not name EADDRINUSE: {line!r}"
     port = busy.rsplit(":", 1)[1]
     assert port in line, f"the error line does not say which endpoint ({busy}): {line!r}"
-    assert "ZMQSPEC READY" not in node.stdout, "the node announced itself ready on a busy endpoint"
+    assert READY_PREFIX not in node.stdout, "the node announced itself ready on a busy endpoint"
 
 
 @pytest.mark.spec("TR-5")
@@ -350,4 +350,4 @@ def test_node_given_an_unknown_option_exits_2_with_one_line(nodes, role):
     assert node.wait_exit(timeout=10) == 2, f"{node.name} ended with {node.status()}"
     line = one_line(node.stderr)
     assert "--no-such-option" in line, f"the error line does not name the option: {line!r}"
-    assert "ZMQSPEC READY" not in node.stdout, "the node announced itself ready"
+    assert READY_PREFIX not in node.stdout, "the node announced itself ready"
