@@ -38,7 +38,7 @@ import json
 import sys
 import time
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "driver"
 PROTOCOL_VERSION = 1
@@ -68,10 +68,10 @@ def durations_checked(fields: dict) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
+    p = _kit.parser(ROLE, __doc__)
     p.parse_args(argv)
     sys.stdin.reconfigure(errors="surrogateescape")  # a line that is not UTF-8 gets an error reply, not a crash
-    return _node.run(ROLE, lambda: Driver().serve(sys.stdin, sys.stdout))
+    return _kit.run(ROLE, lambda: Driver().serve(sys.stdin, sys.stdout))
 
 
 class Driver:
@@ -84,7 +84,7 @@ class Driver:
         self.created = 0
 
     def serve(self, requests, replies) -> int:
-        _node.ready()
+        _kit.ready()
         for line in requests:
             if not line.strip():
                 continue
@@ -119,7 +119,7 @@ class Driver:
         elif isinstance(exc, Failed):
             failure = exc
         elif isinstance(exc, self.zmq.ZMQError):
-            failure = Failed(_node.errno_name(exc), self.zmq.strerror(exc.errno))
+            failure = Failed(_kit.errno_name(exc), self.zmq.strerror(exc.errno))
         else:
             failure = Failed("EINVAL", f"bad arguments: {exc!r}")
         error = {"errno": failure.errno, "message": failure.message}

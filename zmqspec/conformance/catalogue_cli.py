@@ -1,7 +1,7 @@
 """``python -m zmqspec catalogue``: every behaviour id, its sentence, and the tests that check it.
 
-Reads docs/behaviours.md and scans the tests folder statically (no test is
-run). Exits 0 when every id has a test, every spec id a test names is in
+Reads the catalogue (zmqspec/spec/behaviours.md, which the package carries)
+and scans the specification's test modules statically (no test is run). Exits 0 when every id has a test, every spec id a test names is in
 the catalogue, and every test carries a spec id or the meta marker;
 exits 1 otherwise, listing what is missing; 2 when a file cannot be read.
 """
@@ -11,20 +11,23 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from pathlib import Path
 
-from zmqspec import _catalogue, _node
-from zmqspec._catalogue import Coverage
+from zmqspec import cli
+from zmqspec.conformance import catalogue as _catalogue
+from zmqspec.conformance.catalogue import Coverage
 
 WIDTH = 100
 INDENT = 7
 
 
 def parse_args(argv: list[str]):
-    p = _node.parser("catalogue", __doc__)
+    p = cli.parser("zmqspec catalogue", __doc__)
     p.add_argument("--catalogue", metavar="FILE", default=None,
-                   help="the catalogue (default: docs/behaviours.md here, else in the zmqspec checkout)")
-    p.add_argument("--tests", metavar="DIR", default=None,
-                   help="the tests folder to scan (default: ./tests, else the checkout's tests)")
+                   help=f"the catalogue (default: the package's, {_catalogue.CATALOGUE})")
+    p.add_argument("--tests", metavar="DIR", action="append", default=None,
+                   help=f"a folder of test modules to scan (repeatable; default: the package's, {_catalogue.SPEC_DIR}, "
+                        "and in a checkout also its tests/, the harness's own)")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                    help="output format (default text)")
     p.add_argument("--uncovered", action="store_true", help="list only the ids no test checks")
@@ -33,10 +36,16 @@ def parse_args(argv: list[str]):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    catalogue = args.catalogue or _catalogue.default_path("docs/behaviours.md")
-    tests = args.tests or _catalogue.default_path("tests")
+    catalogue = args.catalogue or _catalogue.CATALOGUE
+    if args.tests:
+        scanned = [(Path(folder), Path(folder)) for folder in args.tests]
+    else:  # the spec's tests named from the spec package; the harness's own from the checkout
+        own = _catalogue.self_tests()
+        scanned = [(_catalogue.SPEC_DIR, _catalogue.SPEC_DIR), *([(own, own.parent)] if own else [])]
+    tests = ", ".join(str(folder) for folder, _ in scanned)
     try:
-        coverage = _catalogue.check(catalogue, tests)
+        found = [test for folder, base in scanned for test in _catalogue.scan_tests(folder, base)]
+        coverage = _catalogue.Coverage(_catalogue.read_catalogue(catalogue), found)
     except _catalogue.CatalogueError as exc:
         sys.stderr.write(f"zmqspec catalogue: error: {exc}\n")
         return 2

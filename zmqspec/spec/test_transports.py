@@ -13,15 +13,14 @@ import time
 
 import pytest
 
-from zmqspec.harness import DriverError, scaled
+from zmqspec.contract import READY_PREFIX, ROLES
+from zmqspec.harness import DriverError, require_transport, scaled
+from zmqspec.spec.helpers import expect_errno
 
 pytestmark = pytest.mark.transport
 
 LOCAL_TRANSPORTS = ["tcp", "ipc", "inproc"]
 SEED_ONLY_TRANSPORTS = ["pgm", "epgm", "vmci"]
-ROLES = ["rep-server", "req-client", "gateway", "weather-pub", "weather-sub", "sync-pub", "sync-sub",
-         "ventilator", "worker", "sink", "driver"]
-REQUIRED_ARGS = {"sync-pub": ["--subscribers", "1"]}  # so the parser's first complaint is the bad option
 
 
 # -- helpers ---------------------------------------------------------------
@@ -37,18 +36,6 @@ def transports(driver) -> list[str]:
 def two_ends(nodes, driver, transport: str):
     """The drivers holding the binding and the connecting end: one process for inproc, two otherwise."""
     return (driver, driver) if transport == "inproc" else (driver, nodes.driver(label="far end"))
-
-
-def require(transport: str, transports: list[str]) -> None:
-    if transport not in transports:
-        pytest.skip(f"the implementation does not list {transport} among its transports {transports}")
-
-
-def expect_errno(errno: str, call, *args, **kwargs) -> DriverError:
-    with pytest.raises(DriverError) as failure:
-        call(*args, **kwargs)
-    assert failure.value.errno == errno, f"expected {errno}, the driver said {failure.value}"
-    return failure.value
 
 
 def recv_until(sock, wanted: bytes, timeout: float = 10.0) -> list[list[bytes]]:
@@ -100,7 +87,7 @@ def one_line(text: str) -> str:
 @pytest.mark.parametrize("transport", LOCAL_TRANSPORTS)
 def test_req_rep_exchanges_in_lock_step_over_each_transport(nodes, driver, endpoints, transports, transport):
     """REQ-REP behaves the same over tcp, ipc and inproc: each request gets its reply, in turn."""
-    require(transport, transports)
+    require_transport(transport, transports)
     here, there = two_ends(nodes, driver, transport)
     rep = here.socket("REP")
     endpoint = rep.bind(endpoints.bindable(transport))
@@ -118,7 +105,7 @@ def test_req_rep_exchanges_in_lock_step_over_each_transport(nodes, driver, endpo
 def test_pub_sub_filters_by_prefix_over_each_transport(nodes, driver, endpoints, transports, transport):
     """PUB-SUB behaves the same over tcp, ipc and inproc: a subscriber gets the matching
     messages in publish order and none of the others."""
-    require(transport, transports)
+    require_transport(transport, transports)
     here, there = two_ends(nodes, driver, transport)
     pub = here.socket("PUB")
     endpoint = pub.bind(endpoints.bindable(transport))
@@ -140,7 +127,7 @@ def test_pub_sub_filters_by_prefix_over_each_transport(nodes, driver, endpoints,
 def test_push_pull_delivers_every_message_in_order_over_each_transport(nodes, driver, endpoints, transports,
                                                                         transport):
     """PUSH-PULL behaves the same over tcp, ipc and inproc: every message arrives, whole and in order."""
-    require(transport, transports)
+    require_transport(transport, transports)
     here, there = two_ends(nodes, driver, transport)
     push = here.socket("PUSH")
     endpoint = push.bind(endpoints.bindable(transport))
@@ -157,7 +144,7 @@ def test_push_pull_delivers_every_message_in_order_over_each_transport(nodes, dr
 @pytest.mark.spec("RR-1")
 def test_echo_server_and_client_nodes_talk_over_ipc(nodes, endpoints, transports):
     """The seed's server and client work over ipc as over tcp."""
-    require("ipc", transports)
+    require_transport("ipc", transports)
     server = nodes.start("rep-server", "--name", "local", "--bind", endpoints.bindable("ipc"))
     client = nodes.start("req-client", "--connect", server.endpoint("rep"))
     client.send_line("over ipc")
@@ -182,7 +169,7 @@ def seed_only_endpoint(transport: str) -> str:
 def test_a_listed_seed_transport_carries_a_message(nodes, driver, transports, transport):
     """pgm, epgm and vmci, where the implementation lists them, carry a message end to end
     (multicast ones PUB to SUB); where it does not, this test is skipped with that reason."""
-    require(transport, transports)
+    require_transport(transport, transports)
     other = nodes.driver(label="far end")
     if transport == "vmci":
         rep = driver.socket("REP")
@@ -223,7 +210,7 @@ def test_a_node_told_to_bind_an_unlisted_transport_exits_1_with_one_line(nodes, 
     assert server.wait_exit() == 1, f"{server.name} ended with {server.status()}"
     line = one_line(server.stderr)
     assert "EPROTONOSUPPORT" in line, f"the error line does not name EPROTONOSUPPORT: {line!r}"
-    assert "ZMQSPEC READY" not in server.stdout, "the node announced itself ready"
+    assert READY_PREFIX not in server.stdout, "the node announced itself ready"
 
 
 # -- TR-3: incompatible socket types ----------------------------------------
@@ -281,7 +268,7 @@ def test_client_reaches_a_server_that_died_and_came_back_on_the_same_endpoint(no
                                                                              transport):
     """A server that is killed and started again on the same endpoint is reconnected without
     the client doing anything: the client's next request reaches the new server."""
-    require(transport, transports)
+    require_transport(transport, transports)
     first = nodes.start("rep-server", "--name", "first", "--bind", endpoints.bindable(transport))
     endpoint = first.endpoint("rep")
     client = nodes.start("req-client", "--connect", endpoint)
@@ -317,15 +304,9 @@ def test_driver_req_resumes_after_its_server_restarts(nodes, driver):
 
 # -- TR-5: clear errors -----------------------------------------------------
 
-BINDING_ROLES = [
-    ("rep-server", "--bind"),
-    ("req-client", "--bind"),
-    ("gateway", "--frontend-bind"),
-    ("weather-pub", "--bind"),
-    ("weather-sub", "--bind"),
-    ("sink", "--bind"),
-    ("sync-pub", "--bind"),
-]
+# Roles whose first socket is told to bind a busy endpoint: the node needs no other endpoint to start.
+BINDING_ROLES = [(role, ROLES[role].sockets[0].bind_option)
+                 for role in ("rep-server", "req-client", "gateway", "weather-pub", "weather-sub", "sink", "sync-pub")]
 
 
 @pytest.mark.spec("TR-5")
@@ -334,14 +315,14 @@ def test_node_given_a_busy_endpoint_exits_non_zero_naming_eaddrinuse(nodes, driv
     """A node told to bind an endpoint already bound fails at once: one line on stderr naming
     EADDRINUSE and the endpoint, a non-zero exit status, and no ready line."""
     busy = driver.socket("PAIR").bind("tcp://127.0.0.1:*")
-    node = nodes.start(role, option, busy, *REQUIRED_ARGS.get(role, []), ready=False)
+    node = nodes.start(role, option, busy, *ROLES[role].required_args, ready=False)
     status = node.wait_exit(timeout=10)
     assert status != 0, f"{node.name} exited 0 although its endpoint was busy"
     line = one_line(node.stderr)
     assert "EADDRINUSE" in line, f"the error line does not name EADDRINUSE: {line!r}"
     port = busy.rsplit(":", 1)[1]
     assert port in line, f"the error line does not say which endpoint ({busy}): {line!r}"
-    assert "ZMQSPEC READY" not in node.stdout, "the node announced itself ready on a busy endpoint"
+    assert READY_PREFIX not in node.stdout, "the node announced itself ready on a busy endpoint"
 
 
 @pytest.mark.spec("TR-5")
@@ -364,8 +345,9 @@ def test_binding_an_endpoint_already_bound_fails_with_eaddrinuse(driver, endpoin
 def test_node_given_an_unknown_option_exits_2_with_one_line(nodes, role):
     """A node given an option it does not know exits 2 with one line naming that option,
     without claiming to be ready."""
-    node = nodes.start(role, "--no-such-option", *REQUIRED_ARGS.get(role, []), ready=False)
+    # the role's required options are given, so the parser's first complaint is the unknown one
+    node = nodes.start(role, "--no-such-option", *ROLES[role].required_args, ready=False)
     assert node.wait_exit(timeout=10) == 2, f"{node.name} ended with {node.status()}"
     line = one_line(node.stderr)
     assert "--no-such-option" in line, f"the error line does not name the option: {line!r}"
-    assert "ZMQSPEC READY" not in node.stdout, "the node announced itself ready"
+    assert READY_PREFIX not in node.stdout, "the node announced itself ready"

@@ -28,8 +28,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from zmqspec._deadline import scaled
-from zmqspec._node import READY_PREFIX
+from zmqspec.harness.deadline import scaled
+from zmqspec.contract import READY_PREFIX
 
 _READY_LINE = re.compile(r"^" + re.escape(READY_PREFIX) + r"(.*)\n", re.MULTILINE)
 SHOWN_OUTPUT = 6000

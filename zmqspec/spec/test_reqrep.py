@@ -15,6 +15,7 @@ import pytest
 import zmq
 
 from zmqspec.harness import DriverError, recv_within, scaled
+from zmqspec.spec.helpers import expect_errno, role_lines
 
 pytestmark = pytest.mark.reqrep
 
@@ -89,13 +90,6 @@ def recv_from_either(routers, timeout: float, what: str) -> tuple[int, list[byte
     raise AssertionError(f"{what} did not arrive within {scaled(timeout):.1f} s")
 
 
-def expect_errno(errno: str, call, *args, **kwargs) -> DriverError:
-    with pytest.raises(DriverError) as failure:
-        call(*args, **kwargs)
-    assert failure.value.errno == errno, f"expected {errno}, the driver said {failure.value}"
-    return failure.value
-
-
 # -- RR-1: the echo server --------------------------------------------------
 
 @pytest.mark.spec("RR-1")
@@ -110,7 +104,7 @@ def test_rep_server_prints_starting_ready_then_each_request_and_its_reply(nodes,
         client.recv_one()
 
     wait_served(server, 2)
-    lines = [line for line in server.lines() if not line.startswith("ZMQSPEC READY ")]
+    lines = role_lines(server)
     assert lines == [
         "STARTING SERVER", "READY",
         "RECEIVED: hello", "SENDING:  A,hello",
@@ -413,7 +407,7 @@ def test_req_with_no_endpoint_at_all_blocks_instead_of_failing(driver):
 
 @pytest.mark.spec("RR-9")
 @pytest.mark.parametrize("transport", ["tcp", "ipc"])
-def test_request_to_an_absent_peer_is_kept_and_delivered_once_when_it_appears(nodes, driver, endpoints, peers,
+def test_request_to_an_absent_peer_is_kept_and_delivered_once_when_it_appears(nodes, driver, endpoints, observers,
                                                                             transport):
     """A REQ connected where no peer listens yet does not drop its request: the peer that
     appears there gets it, exactly once."""
@@ -427,7 +421,7 @@ def test_request_to_an_absent_peer_is_kept_and_delivered_once_when_it_appears(no
         assert refused.errno == "EAGAIN", f"the send failed instead of blocking: {refused}"
         queued = False
 
-    router = peers.socket(zmq.ROUTER)
+    router = observers.socket(zmq.ROUTER)
     router.bind(endpoint)
     if not queued:
         req.send("kept", timeout=10)
@@ -444,10 +438,10 @@ def test_request_to_an_absent_peer_is_kept_and_delivered_once_when_it_appears(no
 # -- RR-10: envelopes -------------------------------------------------------
 
 @pytest.mark.spec("RR-10")
-def test_req_puts_an_empty_delimiter_before_the_body_and_hides_it_in_the_reply(driver, peers):
+def test_req_puts_an_empty_delimiter_before_the_body_and_hides_it_in_the_reply(driver, observers):
     """On the wire a REQ request is 'a delimiter, consisting of an empty frame, added by the
     REQ socket' and then the data frames (RFC 28); the reply reaches the application without it."""
-    router = peers.socket(zmq.ROUTER)
+    router = observers.socket(zmq.ROUTER)
     router.bind("tcp://127.0.0.1:*")
     req = driver.socket("REQ")
     req.connect(router.getsockopt_string(zmq.LAST_ENDPOINT))
@@ -466,11 +460,11 @@ def test_req_puts_an_empty_delimiter_before_the_body_and_hides_it_in_the_reply(d
 
 
 @pytest.mark.spec("RR-10")
-def test_rep_server_returns_the_envelope_it_received(nodes, peers):
+def test_rep_server_returns_the_envelope_it_received(nodes, observers):
     """A REP 'SHALL remove and store the address envelope, including the delimiter' and
     'SHALL prepend the address envelope and delimiter' to the reply (RFC 28)."""
     server = nodes.start("rep-server", "--name", "A")
-    dealer = peers.socket(zmq.DEALER)
+    dealer = observers.socket(zmq.DEALER)
     dealer.connect(server.endpoint("rep"))
 
     dealer.send_multipart([b"", b"short"])
@@ -483,12 +477,12 @@ def test_rep_server_returns_the_envelope_it_received(nodes, peers):
 
 
 @pytest.mark.spec("RR-10")
-def test_rep_hides_the_envelope_from_the_application_and_restores_it(driver, peers):
+def test_rep_hides_the_envelope_from_the_application_and_restores_it(driver, observers):
     """A REP passes only the data frames to its application, and its reply goes back with
     the envelope the request came with."""
     rep = driver.socket("REP")
     endpoint = rep.bind("tcp://127.0.0.1:*")
-    dealer = peers.socket(zmq.DEALER)
+    dealer = observers.socket(zmq.DEALER)
     dealer.connect(endpoint)
     dealer.send_multipart([b"route-me", b"", b"question"])
     assert rep.recv() == [b"question"], "the REP's application saw envelope frames"
@@ -500,11 +494,11 @@ def test_rep_hides_the_envelope_from_the_application_and_restores_it(driver, pee
 # -- RR-11: only the peer asked ---------------------------------------------
 
 @pytest.mark.spec("RR-11")
-def test_req_accepts_a_reply_only_from_the_peer_it_sent_the_request_to(driver, peers):
+def test_req_accepts_a_reply_only_from_the_peer_it_sent_the_request_to(driver, observers):
     """'SHALL accept an incoming message only from the last peer that it sent a request to'
     and 'SHALL discard silently any messages received from other peers' (RFC 28): a fake
     reply from the other peer, sent before the real one, is never delivered."""
-    routers = [peers.socket(zmq.ROUTER, router_mandatory=1) for _ in range(2)]
+    routers = [observers.socket(zmq.ROUTER, router_mandatory=1) for _ in range(2)]
     for router in routers:
         router.bind("tcp://127.0.0.1:*")
     for round_ in range(3):

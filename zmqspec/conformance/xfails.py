@@ -3,11 +3,13 @@
 An xfails file is text, one entry a line:
 
     PS-12                      # no high-water mark on PUB yet
-    tests/test_reqrep.py::test_req_refuses_a_second_send   # our REQ is relaxed
-    tests/test_pipeline.py     # the whole file
+    test_reqrep.py::test_req_refuses_a_second_send   # our REQ is relaxed
+    test_pipeline.py           # the whole file
 
-An entry is a catalogue id (every test tagged with it) or a test node id, or
-the beginning of one (every test whose node id starts with it). ``#`` starts
+An entry is a catalogue id (every test tagged with it) or a test id, or the
+beginning of one (every test whose id starts with it). A test of the
+specification is named from the spec package, ``test_reqrep.py::test_x``,
+wherever the suite is installed and whatever folder the run starts in. ``#`` starts
 a comment; a comment after an entry is the reason shown for it. Matching
 tests are marked xfail, non-strict: a deviation that gets fixed shows up as
 XPASS and does not fail the run. An entry that matches no collected test is
@@ -42,10 +44,10 @@ class Entry:
     reason: str
     line: int
 
-    def matches(self, nodeid: str, spec_ids: list[str]) -> bool:
+    def matches(self, test_id: str, spec_ids: list[str]) -> bool:
         if CATALOGUE_ID.match(self.id):
             return self.id in spec_ids
-        return nodeid.startswith(self.id)
+        return test_id.startswith(self.id)
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,12 @@ class Xfails:
     path: Path
     entries: tuple[Entry, ...]
 
-    def mark(self, items, spec_ids_of) -> list[Entry]:
-        """Mark the matching items xfail; return the entries that matched nothing."""
+    def mark(self, items, test_id_of, spec_ids_of) -> list[Entry]:
+        """Mark the matching items xfail; return the entries that matched nothing.
+        ``test_id_of(item)`` is the id an entry is matched against, ``spec_ids_of(item)`` its catalogue ids."""
         matched: set[Entry] = set()
         for item in items:
-            hits = [entry for entry in self.entries if entry.matches(item.nodeid, spec_ids_of(item))]
+            hits = [entry for entry in self.entries if entry.matches(test_id_of(item), spec_ids_of(item))]
             if not hits:
                 continue
             matched.update(hits)

@@ -37,7 +37,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zmqspec._roles import ROLES
+from zmqspec.contract import ROLES
 
 
 class ManifestError(Exception):

@@ -7,7 +7,7 @@
 
 Results are gathered from ``pytest_runtest_logreport``, which under xdist
 runs in the controller with the reports the workers send; everything the
-verdict needs travels in ``report.user_properties`` (zmqspec/_verdicts.py).
+verdict needs travels in ``report.user_properties`` (zmqspec/conformance/verdicts.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from zmqspec._verdicts import (
-    BROKEN_DRIVER, FAIL, PASS, SHOULD_PROPERTY, SPEC_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
+from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, read_catalogue
+from zmqspec.conformance.verdicts import (
+    BROKEN_DRIVER, FAIL, PASS, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
     id_verdict, property_of, rank, verdict_of, worst,
 )
 
@@ -86,7 +87,10 @@ class Collector:
         self.results: dict[str, TestResult] = {}
 
     def add(self, report) -> None:
-        result = self.results.setdefault(report.nodeid, TestResult(report.nodeid))
+        """Take one phase report; a test is named by the id the plugin recorded (stable wherever
+        the suite is installed), else by pytest's node id."""
+        nodeid = property_of(report, TEST_PROPERTY) or report.nodeid
+        result = self.results.setdefault(nodeid, TestResult(nodeid))
         result.spec = list(property_of(report, SPEC_PROPERTY, result.spec) or [])
         verdict = verdict_of(report)
         result.phases[report.when] = (verdict, message_of(report, verdict))
@@ -97,13 +101,9 @@ class Collector:
 
 
 def load_sentences() -> dict[str, str]:
-    """Catalogue id -> sentence, from docs/behaviours.md (empty when it cannot be read)."""
+    """Catalogue id -> sentence, from the catalogue the package carries (empty when it cannot be read)."""
     try:
-        from zmqspec._catalogue import CatalogueError, default_path, read_catalogue
-    except ImportError:
-        return {}
-    try:
-        return {behaviour.id: behaviour.sentence for behaviour in read_catalogue(default_path("docs/behaviours.md"))}
+        return {behaviour.id: behaviour.sentence for behaviour in read_catalogue(CATALOGUE)}
     except CatalogueError:
         return {}
 

@@ -1,4 +1,4 @@
-"""What every reference node shares: its command line, its output, its lifeline.
+"""The reference nodes' kit: what every reference node shares, its command line, its output, its lifeline.
 
 Theory of operation
 -------------------
@@ -21,6 +21,10 @@ reference nodes keep them:
    endpoint, an unknown transport) exits 1, each with a single line on
    stderr naming the problem.
 
+The role table (which sockets a role has, their options and defaults) and
+the ready line's prefix are the contract's data, in :mod:`zmqspec.contract`;
+this kit turns them into options and sockets.
+
 This module imports nothing heavy: node start-up time is measured.
 """
 
@@ -33,8 +37,10 @@ import signal
 import sys
 import threading
 
-READY_PREFIX = "ZMQSPEC READY "
-DEFAULT_BIND = "tcp://127.0.0.1:*"
+from zmqspec import cli
+from zmqspec.cli import non_negative_int, positive_int  # noqa: F401  (the roles' option types)
+from zmqspec.contract import BIND, DEFAULT_BIND, NEEDED, READY_PREFIX, ROLES, Socket
+
 CLOSE_LINGER_MS = 1000
 
 
@@ -50,17 +56,9 @@ class UsageError(NodeError):
     status = 2
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's hook; exits 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def parser(role: str, description: str) -> argparse.ArgumentParser:
-    p = _OneLineParser(
-        prog=f"zmqspec {role}",
-        description=description,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    """A node's parser: one line and exit 2 on a usage error, and the options every node has."""
+    p = cli.parser(f"zmqspec {role}", description)
     p.add_argument(
         "--accept-zmtp2", action="store_true",
         help="also take ZMTP/2.0 peers (JeroMQ 0.3, libzmq 3.2); libzmq then takes ZMTP/1.0 ones too, "
@@ -69,33 +67,46 @@ def parser(role: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
-def endpoint_options(
-    p: argparse.ArgumentParser, socket: str, prefix: str = "", what: str = ""
-) -> None:
-    """Add ``--{prefix}bind`` and ``--{prefix}connect`` for one socket."""
-    dest = prefix.replace("-", "_")
+def role_parser(role: str, description: str) -> argparse.ArgumentParser:
+    """A node's parser, with ``--bind`` / ``--connect`` options for every socket of the role (the role table)."""
+    p = parser(role, description)
+    for sock in ROLES[role].sockets:
+        endpoint_options(p, sock)
+    return p
+
+
+def endpoint_options(p: argparse.ArgumentParser, socket: Socket) -> None:
+    """Add ``--{prefix}bind`` and ``--{prefix}connect`` for one socket of the role table."""
+    dest = socket.prefix.replace("-", "_")
+    default = {BIND: f"; default: bind {DEFAULT_BIND}", NEEDED: "; one of the two is needed"}.get(socket.default, "")
+    shown = f"the {socket.type} socket {socket.name!r}{socket.what}"
     p.add_argument(
-        f"--{prefix}bind", dest=f"{dest}bind", action="append", default=[],
-        metavar="ENDPOINT", help=f"bind the {socket} socket{what} (repeatable)",
+        socket.bind_option, dest=f"{dest}bind", action="append", default=[],
+        metavar="ENDPOINT", help=f"bind {shown} (repeatable{default})",
     )
     p.add_argument(
-        f"--{prefix}connect", dest=f"{dest}connect", action="append", default=[],
-        metavar="ENDPOINT", help=f"connect the {socket} socket{what} (repeatable)",
+        socket.connect_option, dest=f"{dest}connect", action="append", default=[],
+        metavar="ENDPOINT", help=f"connect {shown} (repeatable)",
     )
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def endpoints_of(args: argparse.Namespace, socket: Socket) -> tuple[list[str], list[str]]:
+    """The endpoints the command line gave one socket: (binds, connects)."""
+    dest = socket.prefix.replace("-", "_")
+    return getattr(args, f"{dest}bind"), getattr(args, f"{dest}connect")
 
 
-def non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+def attach_socket(sock, args: argparse.Namespace, role: str, name: str) -> list[str]:
+    """Bind and connect the socket ``name`` of ``role`` as the command line and the role table say;
+    return the endpoints it bound.
+
+    A socket given no endpoint binds :data:`DEFAULT_BIND` when the table says it binds by default,
+    stops the node (exit 2) when it needs an endpoint, and is left alone when it is optional."""
+    socket = ROLES[role].socket(name)
+    binds, connects = endpoints_of(args, socket)
+    if not binds and not connects and socket.default not in (BIND, NEEDED):
+        return []
+    return attach(sock, binds, connects, DEFAULT_BIND if socket.binds_by_default else None)
 
 
 def say(text: str = "", end: str = "\n") -> None:

@@ -7,7 +7,7 @@ needs finer grades, worst first:
     broken driver  the driver node broke its own protocol (docs/contract.md
                    section 5): the suite could not ask the question, so the
                    behaviour is not judged; the run still fails
-    non-strict     every MUST holds but a SHOULD does not (zmqspec.harness.should)
+    non-strict     every MUST holds but a SHOULD does not (zmqspec.conformance.should)
     xfail          an expected failure, listed by the implementer (--xfails)
     not provided   the implementation has no node for a role the test needs
     skipped        the test cannot run here (a transport or tool is missing)
@@ -38,6 +38,7 @@ _RANK = {verdict: len(WORST_FIRST) - i for i, verdict in enumerate(WORST_FIRST)}
 VERDICT_PROPERTY = "zmqspec.verdict"
 SHOULD_PROPERTY = "zmqspec.should"
 SPEC_PROPERTY = "zmqspec.spec"
+TEST_PROPERTY = "zmqspec.test"  # the test's id relative to the spec package (pytest_plugin.test_id)
 
 
 def rank(verdict: str) -> int:
@@ -60,8 +61,8 @@ def id_verdict(verdicts: Iterable[str]) -> str:
 def is_broken_driver(excinfo) -> bool:
     """The driver broke its protocol: it answered out of turn or not in JSON, its reply did not
     match the schema, or it died or fell silent while the harness waited for a reply."""
-    from zmqspec._driver_client import Driver, DriverProtocolError
-    from zmqspec._process import NodeFailure
+    from zmqspec.harness.driver_client import Driver, DriverProtocolError
+    from zmqspec.harness.process import NodeFailure
 
     if excinfo is None:
         return False
@@ -89,7 +90,9 @@ def phase_verdict(report, excinfo, unmet_shoulds: list[str], not_provided: bool)
 
 
 def property_of(report, key: str, default=None):
-    for name, value in reversed(report.user_properties):
+    """The last value recorded under ``key`` in a report's user properties; a report that has none
+    (a CollectReport, say) gives ``default``."""
+    for name, value in reversed(getattr(report, "user_properties", ())):
         if name == key:
             return value
     return default

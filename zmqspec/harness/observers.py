@@ -1,4 +1,4 @@
-"""In-process observing peers: pyzmq sockets the harness itself holds.
+"""The observing sockets: in-process pyzmq sockets the harness itself holds (the `observers` fixture).
 
 The rules say what these are for: seeing what the implementation under
 test puts on the wire (an XPUB to see subscriptions, a ROUTER to see a REQ's
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import zmq
 
-from zmqspec._deadline import scaled
+from zmqspec.harness.deadline import scaled
 
 
-class Peers:
+class Observers:
+    """The observing sockets of one test: in-process pyzmq sockets, closed together when it ends."""
+
     def __init__(self):
         self.context = zmq.Context()
         self._made: list[zmq.Socket] = []

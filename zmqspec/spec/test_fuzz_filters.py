@@ -4,7 +4,7 @@ The rule, from RFC 29: a subscriber gets a message exactly when one of its
 current subscriptions is a byte prefix of the message's first frame ("SHALL
 perform a binary comparison of the subscription against the start of the
 first frame of the message"), and subscriptions are counted.
-zmqspec/_model.py states it in a few lines; hypothesis draws subscription
+zmqspec/spec/model.py states it in a few lines; hypothesis draws subscription
 changes and messages, and each round of an example must deliver exactly
 what the model says, in publish order: nothing extra, nothing missing.
 
@@ -51,8 +51,9 @@ import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zmqspec._model import Subscribe, Subscriptions, Unsubscribe, prefix_bytes
+from zmqspec.spec.model import Subscribe, Subscriptions, Unsubscribe, prefix_bytes
 from zmqspec.harness import scaled
+from zmqspec.spec.helpers import seq_of
 
 pytestmark = pytest.mark.pubsub
 
@@ -196,10 +197,10 @@ class SubUnderTest(Rig):
     """The implementation's SUB (in a driver node) fed by the test's XPUB, which also shows
     each subscription arriving."""
 
-    def __init__(self, nodes, peers):
+    def __init__(self, nodes, observers):
         super().__init__()
         self.driver = nodes.driver(label="sub-under-test")
-        self.xpub = peers.socket(zmq.XPUB)
+        self.xpub = observers.socket(zmq.XPUB)
         self.xpub.bind("tcp://127.0.0.1:*")
         self.endpoint = self.xpub.getsockopt_string(zmq.LAST_ENDPOINT)
         self.tokens = Tokens(b"~token-")
@@ -250,9 +251,9 @@ class PubUnderTest(Rig):
     """The implementation's PUB (in a driver node) read by the test's XSUB. An XSUB sends the
     same subscribe and unsubscribe messages as a SUB but does not filter what arrives."""
 
-    def __init__(self, nodes, peers):
+    def __init__(self, nodes, observers):
         super().__init__()
-        self.peers = peers
+        self.observers = observers
         self.driver = nodes.driver(label="pub-under-test")
         self.pub = self.driver.socket("PUB")
         self.endpoint = self.pub.bind()
@@ -271,7 +272,7 @@ class PubUnderTest(Rig):
     def reset(self) -> None:
         if self.xsub is not None:
             self.xsub.close(linger=0)
-        self.xsub = self.peers.socket(zmq.XSUB)
+        self.xsub = self.observers.socket(zmq.XSUB)
         self.xsub.connect(self.endpoint)
         self.token = None
 
@@ -359,13 +360,13 @@ def check_scenario(rig: Rig, scenario: Scenario) -> None:
 
 
 @pytest.fixture
-def sub_under_test(nodes, peers) -> SubUnderTest:
-    return SubUnderTest(nodes, peers)
+def sub_under_test(nodes, observers) -> SubUnderTest:
+    return SubUnderTest(nodes, observers)
 
 
 @pytest.fixture
-def pub_under_test(nodes, peers) -> PubUnderTest:
-    return PubUnderTest(nodes, peers)
+def pub_under_test(nodes, observers) -> PubUnderTest:
+    return PubUnderTest(nodes, observers)
 
 
 @pytest.mark.spec("PS-3")
@@ -431,16 +432,12 @@ def live_weather_prefixes(draw) -> str:
 weather_prefixes = live_weather_prefixes() | st.sampled_from(["2", "1001x", "100 ", "10000  "])
 
 
-def seq_of(update: bytes) -> int:
-    return int(update.split()[3])
-
-
 class WeatherStream:
     """What the weather publisher sent, as seen by the test's own SUB with the empty subscription.
     It waits for its first update before any SUB under test connects, so it sees all they see."""
 
-    def __init__(self, peers, endpoint: str):
-        self.sock = peers.socket(zmq.SUB, rcvhwm=0)
+    def __init__(self, observers, endpoint: str):
+        self.sock = observers.socket(zmq.SUB, rcvhwm=0)
         self.sock.connect(endpoint)
         self.sock.subscribe(b"")
         self.by_seq: dict[int, bytes] = {}
@@ -471,12 +468,12 @@ class WeatherRig:
     """A weather publisher (limited to a few zipcodes, so prefixes match often), a driver node for
     the SUBs under test, and the test's own view of the whole stream."""
 
-    def __init__(self, nodes, peers):
+    def __init__(self, nodes, observers):
         self.publisher = nodes.start("weather-pub", "--rate", str(WEATHER_RATE), "--zip-min",
                                      str(WEATHER_ZIPCODES[0]), "--zip-max", str(WEATHER_ZIPCODES[1]))
         self.endpoint = self.publisher.endpoint("pub")
         self.driver = nodes.driver(label="weather-sub-under-test")
-        self.stream = WeatherStream(peers, self.endpoint)
+        self.stream = WeatherStream(observers, self.endpoint)
 
     def __repr__(self) -> str:
         return f"<weather-pub at {self.endpoint}, SUBs under test in driver pid {self.driver.node.pid}>"
@@ -500,8 +497,8 @@ class WeatherRig:
 
 
 @pytest.fixture
-def weather(nodes, peers) -> WeatherRig:
-    return WeatherRig(nodes, peers)
+def weather(nodes, observers) -> WeatherRig:
+    return WeatherRig(nodes, observers)
 
 
 @pytest.mark.spec("PS-5")

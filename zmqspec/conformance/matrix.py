@@ -9,15 +9,14 @@ broken driver, 2 when an input cannot be read.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from zmqspec._node import _OneLineParser
-from zmqspec._verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
+from zmqspec import cli
+from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
 
 FORMATS = ("markdown", "json", "text")
 FAILING = (FAIL, BROKEN_DRIVER)
@@ -146,11 +145,7 @@ RENDER = {"markdown": as_markdown, "json": as_json, "text": as_text}
 
 
 def main(argv: list[str]) -> int:
-    parser = _OneLineParser(
-        prog="python -m zmqspec report",
-        description="Merge conformance reports (pytest --conformance-report DIR) into one matrix: "
-                    "implementations as columns (worst first), catalogue ids as rows.",
-    )
+    parser = cli.parser("python -m zmqspec report", __doc__)
     parser.add_argument("reports", nargs="+", metavar="DIR", help="a report folder, or its report.json")
     parser.add_argument("--format", choices=FORMATS, default="markdown")
     parser.add_argument("--output", metavar="FILE", help="write the matrix here instead of standard output")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from zmqspec._driver_client import DriverProtocolError
+from zmqspec.harness.driver_client import DriverProtocolError
 
 RESULTS = {
     "hello": ("protocol", "implementation", "language", "library", "zmq_version", "transports", "socket_types"),

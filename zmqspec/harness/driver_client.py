@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 
-from zmqspec._process import Node, NodeFailure
+from zmqspec.harness.process import Node, NodeFailure
 
 DEFAULT_TIMEOUT = 5.0
 REPLY_SLACK = 10.0

@@ -1,6 +1,10 @@
 """The behaviour catalogue and the tests that check it, read without running anything.
 
-``read_catalogue`` parses docs/behaviours.md: every line ``- RR-1  sentence``
+The catalogue and the tests are the specification, and ship inside the
+package: ``zmqspec/spec/behaviours.md`` (:data:`CATALOGUE`; docs/behaviours.md
+links to it) and the test modules beside it (:data:`SPEC_DIR`).
+
+``read_catalogue`` parses the catalogue: every line ``- RR-1  sentence``
 opens an entry, indented lines after it continue the sentence, and ``## ``
 headings name the section each entry belongs to.
 
@@ -23,6 +27,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+"""The specification's folder: the pattern tests, read as files (never imported from here)."""
+CATALOGUE = SPEC_DIR / "behaviours.md"
+"""The behaviour catalogue, package data of zmqspec."""
+
 ENTRY = re.compile(r"^- (?P<id>[A-Z]+-\d+)\s+(?P<text>\S.*)$")
 SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 META_MARKER = "meta"
@@ -43,7 +52,7 @@ class Behaviour:
 
 @dataclass(frozen=True)
 class SpecTest:
-    path: str  # as pytest would show it: relative to the tests folder's parent
+    path: str  # relative to the scanned folder: test_reqrep.py, as xfails and reports name it
     name: str  # "test_x", or "TestClass::test_x"
     line: int
     spec_ids: tuple[str, ...]
@@ -199,11 +208,13 @@ def is_test_file(path: Path) -> bool:
     return path.suffix == ".py" and (path.name.startswith("test_") or path.stem.endswith("_test"))
 
 
-def scan_tests(folder: str | Path) -> list[SpecTest]:
+def scan_tests(folder: str | Path, base: str | Path | None = None) -> list[SpecTest]:
+    """Every test function in the test modules under ``folder``, each named relative to ``base``
+    (default: ``folder`` itself, so a spec test is ``test_reqrep.py::test_x``)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CatalogueError(f"the tests folder {folder} does not exist")
-    base = folder.resolve().parent
+    base = Path(base or folder).resolve()
     found = []
     for path in sorted(p for p in folder.rglob("*.py") if is_test_file(p)):
         found += scan_file(path, path.resolve().relative_to(base).as_posix())
@@ -241,19 +252,14 @@ class Coverage:
         return not (self.uncovered or self.unknown or self.untagged)
 
 
-def check(catalogue: str | Path, tests: str | Path) -> Coverage:
-    return Coverage(read_catalogue(catalogue), scan_tests(tests))
+def check(catalogue: str | Path, *folders: str | Path) -> Coverage:
+    """The catalogue set against the tests of every folder (each named relative to its folder)."""
+    return Coverage(read_catalogue(catalogue), [test for folder in folders for test in scan_tests(folder)])
 
 
-def checkout_root() -> Path:
-    """The folder holding the zmqspec package: the repository, when run from a checkout."""
-    return Path(__file__).resolve().parent.parent
-
-
-def default_path(relative: str) -> Path:
-    """``relative`` under the current folder if it is there, else under the checkout."""
-    here = Path(relative)
-    if here.exists():
-        return here
-    checkout = checkout_root() / relative
-    return checkout if checkout.exists() else here
+def self_tests() -> Path | None:
+    """The harness's own tests (tests/ of a checkout, beside the package), which check a few ids of
+    the harness itself (NC-7, orphans); None where the package is installed without them."""
+    checkout = SPEC_DIR.parent.parent
+    folder = checkout / "tests"
+    return folder if (checkout / "pyproject.toml").is_file() and folder.is_dir() else None

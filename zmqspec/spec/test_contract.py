@@ -11,54 +11,42 @@ import ipaddress
 import json
 import signal
 import socket
-from dataclasses import dataclass, field
 
 import psutil
 import pytest
 import zmq
 
-from zmqspec.harness import READY_PREFIX, DriverError
+from zmqspec.contract import READY_PREFIX, ROLES
+from zmqspec.harness import DriverError
 
 pytestmark = pytest.mark.contract
 
 PROMPTLY = 5.0
 
 
-@dataclass(frozen=True)
-class Role:
-    bound: tuple[str, ...] = ()  # the sockets it binds when given no endpoint (contract section 6)
-    connects: dict[str, int] = field(default_factory=dict)  # option -> the peer socket type it connects to
-    options: tuple[str, ...] = ()
+# The in-process socket a role's socket is connected to when the test starts it: a peer of the
+# matching type that accepts whatever it is sent (a ROUTER for a REQ, an XPUB for a SUB).
+OBSERVER_OF = {"REQ": zmq.ROUTER, "SUB": zmq.XPUB, "PUSH": zmq.PULL, "PULL": zmq.PUSH}
+# Options a test adds to a role for its own sake: a publisher that does not flood the machine.
+CALM = {"weather-pub": ("--rate", "100")}
+BINDING_ROLES = [name for name, role in ROLES.items() if role.bound_by_default]
 
 
-ROLES = {
-    "rep-server": Role(bound=("rep",)),
-    "req-client": Role(connects={"--connect": zmq.ROUTER}),
-    "gateway": Role(bound=("frontend",), connects={"--backend-connect": zmq.ROUTER}),
-    "weather-pub": Role(bound=("pub",), options=("--rate", "100")),
-    "weather-sub": Role(connects={"--connect": zmq.XPUB}),
-    "sync-pub": Role(bound=("pub", "sync"), options=("--subscribers", "1")),
-    "sync-sub": Role(connects={"--connect": zmq.XPUB, "--sync-connect": zmq.ROUTER}),
-    "ventilator": Role(bound=("tasks",), connects={"--sink-connect": zmq.PULL}),
-    "worker": Role(connects={"--connect": zmq.PUSH, "--sink-connect": zmq.PULL, "--kill-connect": zmq.XPUB}),
-    "sink": Role(bound=("results", "kill")),
-    "driver": Role(),
-}
-BINDING_ROLES = [name for name, role in ROLES.items() if role.bound]
-
-
-def arguments(role: str, peers) -> list[str]:
-    """The options that let ``role`` start: its connects, each to a fresh peer of the right type."""
-    args = list(ROLES[role].options)
-    for option, kind in ROLES[role].connects.items():
-        peer = peers.socket(kind)
+def arguments(role: str, observers) -> list[str]:
+    """The options that let ``role`` start: its required options, and every socket that does not
+    bind by default connected to a fresh observer of the matching type."""
+    args = [*ROLES[role].required_args, *CALM.get(role, ())]
+    for sock in ROLES[role].sockets:
+        if sock.binds_by_default:
+            continue
+        peer = observers.socket(OBSERVER_OF[sock.type])
         peer.bind("tcp://127.0.0.1:*")
-        args += [option, peer.getsockopt_string(zmq.LAST_ENDPOINT)]
+        args += [sock.connect_option, peer.getsockopt_string(zmq.LAST_ENDPOINT)]
     return args
 
 
-def start(nodes, peers, role: str, *extra: str):
-    return nodes.start(role, *arguments(role, peers), *extra)
+def start(nodes, observers, role: str, *extra: str):
+    return nodes.start(role, *arguments(role, observers), *extra)
 
 
 def tcp_address(endpoint: str) -> tuple[str, int]:
@@ -85,16 +73,16 @@ def ready_lines(node) -> list[str]:
 
 @pytest.mark.spec("NC-1")
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_prints_one_ready_line_naming_the_endpoints_it_bound(nodes, peers, role):
+def test_every_role_prints_one_ready_line_naming_the_endpoints_it_bound(nodes, observers, role):
     """A node prints exactly one ready line; its JSON maps socket names to lists of endpoints,
     names every socket the role binds by default, and each endpoint it names accepts a connection."""
-    node = start(nodes, peers, role)
+    node = start(nodes, observers, role)
 
     bound = node.endpoints
     assert all(isinstance(v, list) and all(isinstance(e, str) for e in v) for v in bound.values()), (
         f"{role}: the ready line must map socket names to lists of endpoints, got {bound}"
     )
-    for name in ROLES[role].bound:
+    for name in ROLES[role].bound_by_default:
         assert len(bound.get(name, [])) == 1, (
             f"{role}: socket {name!r} binds one endpoint by default; the ready line gave {bound}"
         )
@@ -115,13 +103,13 @@ def is_loopback(ip: str) -> bool:
 
 @pytest.mark.spec("NC-2")
 @pytest.mark.parametrize("role", BINDING_ROLES)
-def test_a_node_given_no_endpoint_binds_loopback_only(nodes, peers, role):
+def test_a_node_given_no_endpoint_binds_loopback_only(nodes, observers, role):
     """A socket given neither --bind nor --connect binds tcp on loopback: the ready line says so,
     and the node's process listens on no other address."""
-    node = start(nodes, peers, role)
+    node = start(nodes, observers, role)
 
     ports = set()
-    for name in ROLES[role].bound:
+    for name in ROLES[role].bound_by_default:
         host, port = tcp_address(node.endpoint(name))
         assert is_loopback(host), (
             f"{role}: socket {name!r} bound {node.endpoint(name)}, not loopback"
@@ -137,9 +125,9 @@ def test_a_node_given_no_endpoint_binds_loopback_only(nodes, peers, role):
 
 @pytest.mark.spec("NC-3")
 @pytest.mark.parametrize("role", ROLES)
-def test_a_node_exits_0_promptly_when_its_standard_input_ends(nodes, peers, role):
+def test_a_node_exits_0_promptly_when_its_standard_input_ends(nodes, observers, role):
     """End-of-file on standard input (a parent that died) ends every node, with status 0."""
-    node = start(nodes, peers, role)
+    node = start(nodes, observers, role)
 
     node.close_stdin()
 
@@ -148,9 +136,9 @@ def test_a_node_exits_0_promptly_when_its_standard_input_ends(nodes, peers, role
 
 @pytest.mark.spec("NC-4")
 @pytest.mark.parametrize("role", ROLES)
-def test_a_node_ends_promptly_on_sigterm(nodes, peers, role):
+def test_a_node_ends_promptly_on_sigterm(nodes, observers, role):
     """SIGTERM ends a node within seconds, its standard input still open (any exit status)."""
-    node = start(nodes, peers, role)
+    node = start(nodes, observers, role)
 
     node.signal(signal.SIGTERM)
 
@@ -159,10 +147,10 @@ def test_a_node_ends_promptly_on_sigterm(nodes, peers, role):
 
 @pytest.mark.spec("NC-5")
 @pytest.mark.parametrize("role", ROLES)
-def test_a_node_given_an_unknown_option_exits_2_with_one_line_naming_it(nodes, peers, role):
+def test_a_node_given_an_unknown_option_exits_2_with_one_line_naming_it(nodes, observers, role):
     """An unknown option: exit status 2 and exactly one line on standard error, naming the option
     (no usage screen, no traceback), before any ready line."""
-    node = nodes.start(role, *arguments(role, peers), "--no-such-option", ready=False)
+    node = nodes.start(role, *arguments(role, observers), "--no-such-option", ready=False)
 
     assert node.wait_exit(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on an unknown option"
     lines = node.stderr.splitlines()
@@ -181,11 +169,11 @@ OUT_OF_RANGE = {
 
 @pytest.mark.spec("NC-5")
 @pytest.mark.parametrize("role", OUT_OF_RANGE)
-def test_a_node_given_a_value_out_of_range_exits_2_with_one_line_naming_the_option(nodes, peers, role):
+def test_a_node_given_a_value_out_of_range_exits_2_with_one_line_naming_the_option(nodes, observers, role):
     """A value out of range (a negative count, zero subscribers): exit status 2 and exactly one
     line on standard error, naming the option."""
     option, value = OUT_OF_RANGE[role]
-    node = nodes.start(role, *arguments(role, peers), option, value, ready=False)
+    node = nodes.start(role, *arguments(role, observers), option, value, ready=False)
 
     assert node.wait_exit(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on {option} {value}"
     lines = node.stderr.splitlines()
@@ -228,3 +216,32 @@ def test_the_driver_answers_each_request_with_one_json_line_and_ends_on_quit(dri
     assert len(driver.node.lines()) == 1 + requests, (
         f"the driver printed lines other than its ready line and {requests} replies: {driver.node.lines()}"
     )
+
+
+# -- NC-9: endpoints no socket can take -------------------------------------
+
+
+BAD_ENDPOINTS = {
+    "port beyond 65535": ("sink", "--bind", "tcp://127.0.0.1:99999"),
+    "port 65536": ("rep-server", "--bind", "tcp://127.0.0.1:65536"),
+    "connect beyond 65535": ("req-client", "--connect", "tcp://127.0.0.1:70000"),
+    "no port": ("rep-server", "--bind", "tcp://127.0.0.1"),
+    "port not a number": ("gateway", "--frontend-bind", "tcp://127.0.0.1:http"),
+    "no transport": ("rep-server", "--bind", "127.0.0.1:*"),
+    "an address of no interface here": ("rep-server", "--bind", "tcp://192.0.2.1:*"),
+}
+
+
+@pytest.mark.contract
+@pytest.mark.spec("NC-9")
+@pytest.mark.parametrize("role, option, endpoint", BAD_ENDPOINTS.values(), ids=BAD_ENDPOINTS.keys())
+def test_a_node_given_an_endpoint_no_socket_can_take_exits_1_naming_it(nodes, role, option, endpoint):
+    """An endpoint that is malformed (a tcp port beyond 65535, none, not a number, no transport) or
+    names no local interface: the node exits 1 with one line on stderr naming it, and prints no
+    ready line. libzmq itself takes port 99999 as 34463: a node must not bind a port it was not given."""
+    node = nodes.start(role, option, endpoint, ready=False)
+    status = node.wait_exit(timeout=PROMPTLY)
+    lines = node.stderr.splitlines()
+    assert status == 1, f"{role} {option} {endpoint} ended with {node.status()}\n{node.describe()}"
+    assert len(lines) == 1 and endpoint in lines[0], f"expected one line naming {endpoint}, got {lines}"
+    assert READY_PREFIX not in node.stdout, f"{role} claimed to be ready with {endpoint}:\n{node.stdout}"

@@ -7,7 +7,7 @@ A test asserts a MUST with ``assert``; it checks a SHOULD with
 
 which returns the condition and, when it is false, records the message. A
 test that passes with an unmet SHOULD gets the verdict "non-strict" instead
-of "pass" (see zmqspec/_verdicts.py). Outside a test run the message is
+of "pass" (see zmqspec/conformance/verdicts.py). Outside a test run the message is
 issued as a ``ShouldNotMet`` warning.
 """
 

@@ -23,21 +23,16 @@ import time
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, DriverError, scaled
+from zmqspec.harness import DriverError
+from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
 
 pytestmark = pytest.mark.contract
 
-WAIT = scaled(10.0)  # the deadline of anything that is expected to happen
 MAX_MESSAGE_BYTES = 64 * 1024  # the size bound of the sink's results and the worker's tasks and kill channel
 MAX_WORKLOAD_MS = 60_000
-KILL = b"KILL"
 
 
 # -- helpers ---------------------------------------------------------------
-
-
-def count_message(n: int) -> bytes:
-    return n.to_bytes(8, "big")
 
 
 def stderr_lines(node) -> list[str]:
@@ -61,10 +56,6 @@ def assert_said_one_line_each(node, skipped: int, what: str) -> None:
         f"{node.name} should write one line on stderr for each of the {skipped} {what}, wrote {lines}"
     )
     assert "Traceback" not in node.stderr, f"{node.name} printed a traceback:\n{node.stderr}"
-
-
-def role_lines(node) -> list[str]:
-    return [line for line in node.lines() if not line.startswith(READY_PREFIX)]
 
 
 class Zmtp:
@@ -244,29 +235,14 @@ BAD_TASKS = {
 }
 
 
-def worker_seats(driver, kill: bool = False):
-    """Driver sockets in the ventilator's, the sink's and (optionally) the kill channel's seats."""
-    seats = {"tasks": driver.socket("PUSH"), "results": driver.socket("PULL")}
-    if kill:
-        seats["kill"] = driver.socket("XPUB")
-    return seats, {name: sock.bind() for name, sock in seats.items()}
-
-
-def start_worker(nodes, ends: dict, *more: str, ready: bool = True):
-    args = ["--connect", ends["tasks"], "--sink-connect", ends["results"], *more, "--wait-connected"]
-    if "kill" in ends:
-        args[4:4] = ["--kill-connect", ends["kill"]]
-    return nodes.start("worker", *args, ready=ready)
-
-
 @pytest.mark.pipeline
 @pytest.mark.spec("MI-3")
 @pytest.mark.parametrize("bad", BAD_TASKS.values(), ids=BAD_TASKS.keys())
 def test_worker_skips_a_task_that_is_not_a_workload_of_0_to_60000_ms(nodes, driver, bad):
     """A task that is not one frame of decimal digits worth 0..60000 ms is skipped with one line on
     stderr: no mark, no result, no sleep; the tasks after it are done exactly."""
-    seats, ends = worker_seats(driver)
-    worker = start_worker(nodes, ends)
+    seats, ends = stand_ins(driver)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends.get("kill"))
     seats["tasks"].send(*bad)
     seats["tasks"].send(b"0")
     seats["tasks"].send(b"1")
@@ -283,8 +259,8 @@ def test_worker_skips_a_task_that_is_not_a_workload_of_0_to_60000_ms(nodes, driv
 def test_worker_does_the_largest_workload_it_accepts(nodes, driver):
     """The bound is inclusive and the digits count, not their form: '060000' asks for 60000 ms.
     (Only its mark is awaited: the test does not wait a minute for its result.)"""
-    seats, ends = worker_seats(driver)
-    worker = start_worker(nodes, ends)
+    seats, ends = stand_ins(driver)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends.get("kill"))
     seats["tasks"].send(b"0" + str(MAX_WORKLOAD_MS).encode())
     worker.wait_until(lambda out: out.endswith("\n."), WAIT, "the mark of a 60000 ms task")
     assert not stderr_lines(worker), f"the worker refused a 60000 ms task: {worker.stderr}"
@@ -301,8 +277,8 @@ def test_worker_does_the_largest_workload_it_accepts(nodes, driver):
 def test_worker_takes_only_the_one_frame_kill_as_the_kill_signal(nodes, driver, bad):
     """On the kill channel only the one-frame message KILL ends a worker; KILL followed by more
     frames is another message, ignored with one line on stderr, and the worker goes on."""
-    seats, ends = worker_seats(driver, kill=True)
-    worker = start_worker(nodes, ends)
+    seats, ends = stand_ins(driver, kill=True)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends.get("kill"))
     subscription = seats["kill"].recv_one(WAIT)
     assert subscription[:1] == b"\x01", f"the worker's kill SUB sent {subscription!r}, not a subscription"
     seats["kill"].send(*bad)
@@ -348,8 +324,8 @@ def test_sink_drops_a_peer_that_sends_a_result_over_64_kib_and_gathers_from_the_
 def test_worker_drops_a_ventilator_that_sends_a_task_over_64_kib_and_works_for_the_others(nodes, driver, listener):
     """A task over 64 KiB never reaches the worker: it drops that ventilator's connection and goes
     on doing the tasks of another ventilator it is connected to."""
-    seats, ends = worker_seats(driver)
-    worker = start_worker(nodes, ends, "--connect", listener.endpoint, ready=False)
+    seats, ends = stand_ins(driver)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], None, "--connect", listener.endpoint, ready=False)
     bad = listener.accept(b"PUSH", "the worker connecting to the hand-written ventilator")
     bad.handshake()
     worker.wait_ready()
@@ -372,8 +348,8 @@ def test_worker_drops_a_kill_publisher_that_sends_over_64_kib_and_still_takes_ki
         nodes, driver, listener):
     """A message over 64 KiB on the kill channel never reaches the worker: it drops that
     publisher's connection, goes on working, and exits 0 on KILL from another publisher."""
-    seats, ends = worker_seats(driver, kill=True)
-    worker = start_worker(nodes, ends, "--kill-connect", listener.endpoint, ready=False)
+    seats, ends = stand_ins(driver, kill=True)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends["kill"], "--kill-connect", listener.endpoint, ready=False)
     bad = listener.accept(b"PUB", "the worker's kill SUB connecting to the hand-written publisher")
     bad.handshake()
     worker.wait_ready()

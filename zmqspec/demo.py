@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-from zmqspec import _node
+from zmqspec import cli
 from zmqspec.harness import READY_PREFIX, ManifestError, Node, NodeFailure, Nodes, load_manifest, reference, scaled
 
 LABEL_WIDTH = 11
@@ -208,8 +208,8 @@ SCENARIOS = {"reqrep": reqrep, "pubsub": pubsub, "pipeline": pipeline}
 
 
 def parse_args(argv: list[str]):
-    p = _node.parser("demo", __doc__)
-    count = _node.positive_int
+    p = cli.parser("zmqspec demo", __doc__)
+    count = cli.positive_int
     p.add_argument("scenario", choices=SCENARIOS, help="which of the seed's scenarios to run")
     p.add_argument("--impl", metavar="MANIFEST", help="run the nodes of this implementation (default: the reference)")
     p.add_argument("--timeout", metavar="SECONDS", type=float, default=60.0,
@@ -229,9 +229,9 @@ def parse_args(argv: list[str]):
     group.add_argument("--tasks", metavar="N", type=count, default=70, help="how many tasks (default 70)")
     group.add_argument("--workers", metavar="N", type=count, default=7,
                        help="how many workers (default 7, as in the seed)")
-    group.add_argument("--cost-min", metavar="MS", type=_node.non_negative_int, default=1,
+    group.add_argument("--cost-min", metavar="MS", type=cli.non_negative_int, default=1,
                        help="smallest workload in ms (default 1)")
-    group.add_argument("--cost-max", metavar="MS", type=_node.non_negative_int, default=99,
+    group.add_argument("--cost-max", metavar="MS", type=cli.non_negative_int, default=99,
                        help="largest workload in ms (default 99)")
     args = p.parse_args(argv)
     args.say = args.say or ["hello", "world", "how are you?", "zeromq"]

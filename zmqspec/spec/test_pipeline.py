@@ -17,7 +17,8 @@ import time
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, DriverError, scaled
+from zmqspec.harness import READY_PREFIX, DriverError
+from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
 
 pytestmark = pytest.mark.pipeline
 
@@ -26,16 +27,9 @@ GATHER_LINE = r"^GATHER (\d+) TASKS\.$"
 TOTAL_LINE = r"TOTAL EXPECTED COST: (\d+)$"
 VENT_PROMPT = "> IF YOU'RE READY, PRESS ENTER TO START"
 WORKLOAD = re.compile(rb"[1-9][0-9]?")  # 1..99 as plain decimal text
-KILL = b"KILL"  # the kill message, as the worker role's contract names it
-WAIT = scaled(10.0)  # deadline of a driver receive that is expected to succeed
 
 
 # -- helpers ---------------------------------------------------------------
-
-
-def count_message(n: int) -> bytes:
-    """The sink's first message: the task count N as 8 bytes big-endian."""
-    return n.to_bytes(8, "big")
 
 
 def expected_marks(n: int) -> str:
@@ -57,23 +51,9 @@ def role_text(node) -> str:
     return re.sub(r"^" + re.escape(READY_PREFIX) + r".*\n", "", node.stdout, flags=re.MULTILINE)
 
 
-def role_lines(node) -> list[str]:
-    return [line for line in node.lines() if not line.startswith(READY_PREFIX)]
-
-
 def tasks_done(worker) -> int:
     """A worker prints one '.' per task it takes."""
     return worker.output.count(".")
-
-
-def start_worker(nodes, tasks_endpoint: str, results_endpoint: str, kill_endpoint: str | None = None,
-                 *, wait_connected: bool = True, ready: bool = True):
-    args = ["--connect", tasks_endpoint, "--sink-connect", results_endpoint]
-    if kill_endpoint:
-        args += ["--kill-connect", kill_endpoint]
-    if wait_connected:
-        args.append("--wait-connected")
-    return nodes.start("worker", *args, ready=ready)
 
 
 def pipeline(nodes, tasks: int, workers: int, *vent_args: str, kill: bool = True):
@@ -88,17 +68,6 @@ def pipeline(nodes, tasks: int, workers: int, *vent_args: str, kill: bool = True
 def wait_for_prompt(vent) -> None:
     """The prompt ends without a newline (the seed's ``input(prompt)``), so it is awaited as text."""
     vent.wait_until(lambda out: VENT_PROMPT in out, 10, "the ventilator's prompt")
-
-
-def stand_ins(driver, kill: bool = False):
-    """Driver sockets in the ventilator's, the sink's and (optionally) the kill channel's seats."""
-    tasks, results = driver.socket("PUSH"), driver.socket("PULL")
-    seats = {"tasks": tasks, "results": results}
-    ends = {"tasks": tasks.bind(), "results": results.bind()}
-    if kill:
-        seats["kill"] = driver.socket("XPUB")
-        ends["kill"] = seats["kill"].bind()
-    return seats, ends
 
 
 def await_kill_subscription(kill_pub) -> None:

@@ -31,7 +31,8 @@ from collections import Counter
 import pytest
 import zmq
 
-from zmqspec.harness import DriverError, Nodes, recv_within, scaled
+from zmqspec.harness import DriverError, Nodes, recv_within, require_transport, scaled
+from zmqspec.spec.helpers import seq_of
 
 pytestmark = pytest.mark.pubsub
 
@@ -63,24 +64,15 @@ def offered_transports(implementation) -> list[str]:
     return listed
 
 
-def require(transport: str, offered: list[str]) -> None:
-    if transport not in offered:
-        pytest.skip(f"the implementation does not list {transport} among its transports {offered}")
-
-
 @pytest.fixture(autouse=True)
 def skip_transports_not_offered(request):
     callspec = getattr(request.node, "callspec", None)
     transport = callspec.params.get("transport") if callspec else None
     if transport is not None:
-        require(transport, request.getfixturevalue("offered_transports"))
+        require_transport(transport, request.getfixturevalue("offered_transports"))
 
 
 # -- reading weather updates ---------------------------------------------------
-
-def seq_of(update: bytes) -> int:
-    return int(update.split()[3])
-
 
 def parse_update(raw: bytes) -> tuple[int, int, int, int]:
     """(zipcode, temperature, humidity, seq) of an update in the seed's exact format."""
@@ -194,17 +186,17 @@ def sub_socket(driver, endpoint: str, *prefixes: bytes | str, rcvhwm: int | None
     return sub
 
 
-def observer(peers, endpoint: str, **options) -> zmq.Socket:
+def observer(observers, endpoint: str, **options) -> zmq.Socket:
     """An in-process SUB watching a publisher's stream (its content, not a socket rule)."""
-    watcher = peers.socket(zmq.SUB, **options)
+    watcher = observers.socket(zmq.SUB, **options)
     watcher.setsockopt(zmq.SUBSCRIBE, b"")
     watcher.connect(endpoint)
     return watcher
 
 
-def wire_xpub(peers, endpoints, transport: str) -> tuple[zmq.Socket, str]:
+def wire_xpub(observers, endpoints, transport: str) -> tuple[zmq.Socket, str]:
     """An in-process XPUB that hands over every subscription message it is sent, duplicates included."""
-    xpub = peers.socket(zmq.XPUB, xpub_verbose=1)
+    xpub = observers.socket(zmq.XPUB, xpub_verbose=1)
     xpub.bind(endpoints.bindable(transport))
     return xpub, xpub.getsockopt_string(zmq.LAST_ENDPOINT)
 
@@ -215,11 +207,11 @@ FORMAT_SAMPLE = 20_000
 
 
 @pytest.mark.spec("PS-1")
-def test_weather_updates_have_the_seeds_format_and_ranges(nodes, peers):
+def test_weather_updates_have_the_seeds_format_and_ranges(nodes, observers):
     """Each update is f"{zipcode:05d} {temp:-3d} {hum:-2d} {seq:06d}" with zipcode in 1..99999,
     temperature in -80..134 and humidity in 10..59, both ends of each range reachable."""
     publisher = nodes.start("weather-pub")
-    watcher = observer(peers, publisher.endpoint("pub"))
+    watcher = observer(observers, publisher.endpoint("pub"))
 
     updates = [parse_update(recv_within(watcher, RECV_TIMEOUT, f"update {n}")[0]) for n in range(FORMAT_SAMPLE)]
 
@@ -231,7 +223,7 @@ def test_weather_updates_have_the_seeds_format_and_ranges(nodes, peers):
 
 
 @pytest.mark.spec("PS-1")
-def test_weather_seq_counts_up_by_one_and_wraps_to_zero_after_999999(nodes, peers):
+def test_weather_seq_counts_up_by_one_and_wraps_to_zero_after_999999(nodes, observers):
     """Successive updates carry seq, seq+1, ...; after 999999 comes 000000."""
     runway = 100_000  # updates before the first wrap; if the watcher joins later, the next wrap comes 1e6 later
     count = runway + SEQ_MODULUS + 10_000
@@ -239,7 +231,7 @@ def test_weather_seq_counts_up_by_one_and_wraps_to_zero_after_999999(nodes, peer
         "weather-pub", "--first-seq", str(SEQ_MODULUS - runway), "--count", str(count),
         "--sndhwm", str(count),  # with the watcher's unbounded queue: nothing may be dropped on the way
     )
-    watcher = observer(peers, publisher.endpoint("pub"), rcvhwm=0)
+    watcher = observer(observers, publisher.endpoint("pub"), rcvhwm=0)
 
     previous = seq_of(recv_within(watcher, RECV_TIMEOUT, "a first update")[0])
     wrapped = False
@@ -265,7 +257,7 @@ def test_weather_pub_publishes_its_whole_count_with_no_subscriber(nodes, endpoin
     the publisher publishes all --count updates and exits 0: it never waits for a subscriber."""
     args = []
     if peer == "connecting-to-nobody":
-        require("ipc", offered_transports)  # a path nobody binds; a free tcp port could be taken meanwhile
+        require_transport("ipc", offered_transports)  # a path nobody binds; a free tcp port could be taken meanwhile
         args = ["--connect", endpoints.bindable("ipc")]
     publisher = nodes.start("weather-pub", "--count", str(NO_SUBSCRIBER_COUNT), *args)
     assert publisher.wait_exit(timeout=NO_SUBSCRIBER_TIMEOUT) == 0, f"{publisher.name} failed: {publisher.stderr}"
@@ -273,7 +265,7 @@ def test_weather_pub_publishes_its_whole_count_with_no_subscriber(nodes, endpoin
 
 @pytest.mark.spec("PS-2")
 @pytest.mark.parametrize("transport", WIRE_TRANSPORTS)
-def test_weather_pub_keeps_publishing_past_a_subscriber_that_never_reads(nodes, driver, peers, endpoints, transport):
+def test_weather_pub_keeps_publishing_past_a_subscriber_that_never_reads(nodes, driver, observers, endpoints, transport):
     """A subscriber that takes one update and then reads nothing (tiny queues on both sides)
     does not hold the publisher up: the stream goes on far past what its queues can hold."""
     publisher = nodes.start("weather-pub", "--sndhwm", "10", "--bind", endpoints.bindable(transport))
@@ -281,7 +273,7 @@ def test_weather_pub_keeps_publishing_past_a_subscriber_that_never_reads(nodes, 
     stuck = sub_socket(driver, endpoint, b"", rcvhwm=1)
     first = seq_of(one(stuck, "a first update to the stuck subscriber"))
 
-    watcher = observer(peers, endpoint, conflate=1)  # keeps only the newest update
+    watcher = observer(observers, endpoint, conflate=1)  # keeps only the newest update
     advanced, latest = 0, first
     while advanced < STREAM_ADVANCE:
         seq = seq_of(recv_within(
@@ -460,11 +452,11 @@ def test_weather_sub_averages_exactly_50_updates_for_zipcode_10001_by_default(no
     pytest.param(["--filter", "1000"], "1000", [f"1000{d}" for d in range(10)], id="prefix-1000"),
     pytest.param(["--filter", "서울"], "서울", ["서울"], marks=pytest.mark.spec("PS-5"), id="utf8-서울"),
 ])
-def test_weather_sub_subscribes_to_its_filter_and_averages_the_first_50_updates(nodes, peers, endpoints,
+def test_weather_sub_subscribes_to_its_filter_and_averages_the_first_50_updates(nodes, observers, endpoints,
                                                                                  args, prefix, zipcodes):
     """weather-sub sends its filter as '\\x01' + the filter's UTF-8 bytes, prints the first 50 updates
     it is sent, then 'AVERAGE TEMPERATURE FOR {zipcode of the last}: {mean:+.2f}' of exactly those 50."""
-    xpub, endpoint = wire_xpub(peers, endpoints, "tcp")
+    xpub, endpoint = wire_xpub(observers, endpoints, "tcp")
     sub = nodes.start("weather-sub", "--connect", endpoint, *args)
     subscription = recv_within(xpub, RECV_TIMEOUT, "weather-sub's subscription")
     assert subscription == [b"\x01" + prefix.encode("utf-8")], f"weather-sub subscribed with {subscription!r}"
@@ -535,11 +527,11 @@ def test_a_message_matching_several_subscriptions_arrives_once(nodes, driver, en
 
 @pytest.mark.spec("PS-8")
 @pytest.mark.parametrize("transport", WIRE_TRANSPORTS)
-def test_a_subscription_crosses_the_wire_as_1_and_an_unsubscribe_as_0_plus_the_prefix(driver, peers, endpoints,
+def test_a_subscription_crosses_the_wire_as_1_and_an_unsubscribe_as_0_plus_the_prefix(driver, observers, endpoints,
                                                                                        transport):
     """Each subscribe reaches the publisher as '\\x01' + prefix and each unsubscribe (of a prefix
     subscribed once) as '\\x00' + prefix, the prefix's bytes unchanged."""
-    xpub, endpoint = wire_xpub(peers, endpoints, transport)
+    xpub, endpoint = wire_xpub(observers, endpoints, transport)
     sub = driver.socket("SUB")
     sub.connect(endpoint)
 
@@ -558,9 +550,9 @@ def test_a_subscription_crosses_the_wire_as_1_and_an_unsubscribe_as_0_plus_the_p
 
 @pytest.mark.spec("PS-13")
 @pytest.mark.spec("PS-8")
-def test_subscriptions_made_before_connecting_are_sent_when_the_connection_is_made(driver, peers, endpoints):
+def test_subscriptions_made_before_connecting_are_sent_when_the_connection_is_made(driver, observers, endpoints):
     """A SUB that subscribes and then connects sends each subscription it holds to the new publisher."""
-    xpub, endpoint = wire_xpub(peers, endpoints, "tcp")
+    xpub, endpoint = wire_xpub(observers, endpoints, "tcp")
     sub = driver.socket("SUB")
     sub.subscribe(b"abc")
     sub.subscribe(b"xyz")
@@ -572,12 +564,12 @@ def test_subscriptions_made_before_connecting_are_sent_when_the_connection_is_ma
 
 @pytest.mark.spec("PS-8")
 @pytest.mark.parametrize("transport", WIRE_TRANSPORTS)
-def test_the_publisher_sends_only_matching_messages_over_the_wire(driver, peers, endpoints, transport):
+def test_the_publisher_sends_only_matching_messages_over_the_wire(driver, observers, endpoints, transport):
     """A PUB sends a subscriber only the messages matching its subscriptions: a raw XSUB (which
     does not filter) subscribed to 'A' sees the 'A' messages, and no 'B' message ever crosses;
     after '\\x00A' and '\\x01C', only 'C' messages do."""
     pub, endpoint = bound_pub(driver, endpoints, transport)
-    wire = peers.socket(zmq.XSUB)
+    wire = observers.socket(zmq.XSUB)
     wire.connect(endpoint)
     wire.send(b"\x01A")
     assert synchronise(pub, [wire], b"A sync")[wire] == []
@@ -600,11 +592,11 @@ def test_the_publisher_sends_only_matching_messages_over_the_wire(driver, peers,
 
 @pytest.mark.spec("PS-8")
 @pytest.mark.parametrize("transport", WIRE_TRANSPORTS)
-def test_weather_pub_sends_only_the_subscribed_zipcode_over_the_wire(nodes, peers, endpoints, transport):
+def test_weather_pub_sends_only_the_subscribed_zipcode_over_the_wire(nodes, observers, endpoints, transport):
     """weather-pub filters before sending: a raw XSUB subscribed to '10001' is sent only 10001's updates."""
     publisher = nodes.start("weather-pub", "--rate", "20000", "--zip-min", "10000", "--zip-max", "10002",
                             "--bind", endpoints.bindable(transport))
-    wire = peers.socket(zmq.XSUB)
+    wire = observers.socket(zmq.XSUB)
     wire.connect(publisher.endpoint("pub"))
     wire.send(b"\x0110001")
 

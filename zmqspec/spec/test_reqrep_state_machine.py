@@ -3,7 +3,7 @@
 RFC 28: a REQ "SHALL send and then receive exactly one message at a time",
 a REP "SHALL receive and then send exactly one message at a time". Hypothesis
 makes sends and receives in random orders on the implementation's REQ (in a
-driver node), against a live REP; the model in zmqspec/_model.py says before
+driver node), against a live REP; the model in zmqspec/spec/model.py says before
 each call whether it must succeed (and with which frames) or fail (EFSM out
 of turn; EAGAIN for a receive that may not wait, when nothing was sent to it,
 so no timing decides it).
@@ -20,7 +20,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
-from zmqspec._model import EAGAIN, OK, Outcome, ReqRep
+from zmqspec.spec.model import EAGAIN, OK, Outcome, ReqRep
 from zmqspec.harness import DriverError, scaled
 
 pytestmark = pytest.mark.reqrep
