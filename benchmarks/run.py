@@ -41,9 +41,7 @@ NOWHERE = "tcp://127.0.0.1:9"  # connect never fails; nothing needs to answer fo
 def spawn_args(role: str) -> list[str]:
     """What a role needs to start (the role table): its required options, and a connect to nowhere
     for each socket that does not bind by default."""
-    spec = ROLES[role]
-    return [*spec.required_args,
-            *(part for sock in spec.sockets if not sock.binds_by_default for part in (sock.connect_option, NOWHERE))]
+    return ROLES[role].start_args(lambda sock: NOWHERE, every_socket=True)
 
 
 BASELINE_NODE = (
