@@ -152,7 +152,7 @@ COMMON_OPTIONS: tuple[Option, ...] = (
            "that is any bytes not starting with 0xFF (docs/contract.md, 'ZMTP 3 only')",
            default=False, contract=False),
 )
-"""Options every reference role but the driver has; ``contract=False``: not asked of other implementations."""
+"""Options every reference role has; ``contract=False``: not asked of other implementations."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,6 @@ class Role:
     options: tuple[Option, ...] = ()
     ordered: tuple[tuple[str, str], ...] = ()
     ends: str = ""
-    common: bool = True  # whether COMMON_OPTIONS apply
 
     def socket(self, name: str) -> Socket:
         for sock in self.sockets:
@@ -190,7 +189,7 @@ class Role:
     def all_options(self) -> tuple[Option, ...]:
         """Every option a node of the role takes, in --help order: endpoints, the role's, the common ones."""
         endpoints = tuple(opt for sock in self.sockets for opt in sock.options)
-        return (*endpoints, *self.options, *(COMMON_OPTIONS if self.common else ()))
+        return (*endpoints, *self.options, *COMMON_OPTIONS)
 
     @property
     def bound_by_default(self) -> tuple[str, ...]:
@@ -307,15 +306,17 @@ ROLES: dict[str, Role] = _roles(
           Socket("kill", "PUB", "kill-", BIND, " (the workers' kill signal)")),
          ends="once it has gathered N results and published `KILL`"),
     Role("driver", "zmqspec.roles.driver", "a scriptable socket: JSON lines on stdin, replies on stdout",
-         common=False, ends="on `quit`, or at the end of standard input"),
+         ends="on `quit`, or at the end of standard input"),
 )
 """The seed's ten roles, plus ``driver``, a scriptable socket (contract sections 5 and 6)."""
 
 
 # -- docs/contract.md section 6, from the table ------------------------------
 
-DOC_BEGIN = "<!-- generated from zmqspec/contract.py by scripts/contract_doc.py: edit the table, not this -->"
-DOC_END = "<!-- end of generated text -->"
+def doc_markers(key: str) -> tuple[str, str]:
+    """The lines that open and close the generated block ``key`` in docs/contract.md."""
+    return (f"<!-- generated from zmqspec/contract.py ({key}) by scripts/contract_doc.py: edit the table, not this -->",
+            f"<!-- end of generated text ({key}) -->")
 
 
 def _cell(opt: Option) -> tuple[str, ...]:
@@ -333,7 +334,7 @@ def _cell(opt: Option) -> tuple[str, ...]:
     else:
         default = f"`{opt.default}`"
     return (name, opt.kind, value_range, default, "yes" if opt.required else "no",
-            "yes" if opt.repeatable else "no")
+            "yes" if opt.repeatable else "no", opt.help.replace("|", "\\|"))
 
 
 def role_markdown(role: Role) -> str:
@@ -347,9 +348,11 @@ def role_markdown(role: Role) -> str:
             for s in role.sockets) + ".")
         lines.append("")
     options = [opt for opt in role.all_options if opt.contract]
+    if not options:
+        lines.append("Options: none (`--help` aside).")
     if options:
-        lines += ["| option | value | range | default | required | repeatable |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += ["| option | value | range | default | required | repeatable | meaning |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
         lines += ["| " + " | ".join(_cell(opt)) + " |" for opt in options]
         lines.append("")
     if role.ordered:

@@ -70,9 +70,9 @@ class UsageError(NodeError):
 
 def parser(role: str, description: str) -> argparse.ArgumentParser:
     """A node's parser: one line and exit 2 on a usage error, and the options the role table gives
-    every node of ``role`` (the driver: none)."""
+    every node (:data:`zmqspec.contract.COMMON_OPTIONS`); the driver's, which has no other."""
     p = cli.parser(f"zmqspec {role}", description)
-    for option in COMMON_OPTIONS if ROLES[role].common else ():
+    for option in COMMON_OPTIONS:
         add_option(p, option)
     return p
 
