@@ -174,6 +174,14 @@ func roleSocket(typ string, opts ...zmq4.Option) zmq4.Socket {
 	return s
 }
 
+// roleSocketFor makes a role's socket for the endpoints it is given, with zmq4's defaults. (zmq4
+// reconnects only when asked, zmq4.WithAutomaticReconnect; asked, it redials the last endpoint the
+// socket was given, from inside the read that found the connection gone, and a REQ client then
+// hangs instead of getting its reply: DEVIATIONS.md, TR-4. The roles leave it off.)
+func roleSocketFor(typ string, binds, connects []string) zmq4.Socket {
+	return roleSocket(typ)
+}
+
 // bindOne binds one endpoint and returns it as bound (a wildcard port resolved), or the failure.
 func bindOne(s zmq4.Socket, endpoint string) (string, error) {
 	if err := s.Listen(endpoint); err != nil {

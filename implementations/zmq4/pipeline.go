@@ -67,7 +67,8 @@ func ventilator(args []string) error {
 			return err
 		}
 	}
-	push, sinkPush := roleSocket("PUSH"), roleSocket("PUSH")
+	push := roleSocketFor("PUSH", c.all("bind"), c.all("connect"))
+	sinkPush := roleSocketFor("PUSH", c.all("sink-bind"), c.all("sink-connect"))
 	boundTasks, err := attach(push, c.all("bind"), c.all("connect"), defaultBind)
 	if err != nil {
 		return err
@@ -143,7 +144,9 @@ func worker(args []string) error {
 		(len(c.all("sink-bind")) == 0 && len(c.all("sink-connect")) == 0) {
 		return usagef("needs the ventilator's (--connect) and the sink's (--sink-connect) endpoints")
 	}
-	tasks, results, killSub := roleSocket("PULL"), roleSocket("PUSH"), roleSocket("SUB")
+	tasks := roleSocketFor("PULL", c.all("bind"), c.all("connect"))
+	results := roleSocketFor("PUSH", c.all("sink-bind"), c.all("sink-connect"))
+	killSub := roleSocketFor("SUB", c.all("kill-bind"), c.all("kill-connect"))
 	killSub.SetOption(zmq4.OptionSubscribe, "")
 	// zmq4's Dial completes the ZMTP handshake before it returns, so once these are done every
 	// connect has its handshake: --wait-connected needs nothing more.
@@ -256,7 +259,8 @@ func sink(args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	results, killPub := roleSocket("PULL"), roleSocket("PUB")
+	results := roleSocketFor("PULL", c.all("bind"), c.all("connect"))
+	killPub := roleSocketFor("PUB", c.all("kill-bind"), c.all("kill-connect"))
 	boundResults, err := attach(results, c.all("bind"), c.all("connect"), defaultBind)
 	if err != nil {
 		return err

@@ -91,7 +91,7 @@ func weatherPub(args []string) error {
 	if err != nil {
 		return err
 	}
-	pub := roleSocket("PUB")
+	pub := roleSocketFor("PUB", c.all("bind"), c.all("connect"))
 	if sndhwm >= 0 {
 		pub.SetOption(zmq4.OptionHWM, int(sndhwm))
 	}
@@ -139,7 +139,7 @@ func weatherSub(args []string) error {
 	if len(c.all("connect")) == 0 && len(c.all("bind")) == 0 {
 		return usagef("needs at least one endpoint to connect to (--connect)")
 	}
-	sub := roleSocket("SUB")
+	sub := roleSocketFor("SUB", c.all("bind"), c.all("connect"))
 	sub.SetOption(zmq4.OptionSubscribe, c.text("filter", "10001")) // zmq4's SUB takes the prefix as a Go string: its UTF-8 bytes
 	bound, err := attach(sub, c.all("bind"), c.all("connect"), "")
 	if err != nil {
@@ -208,7 +208,9 @@ func syncPub(args []string) error {
 	if err != nil {
 		return err
 	}
-	pub, sync := roleSocket("PUB"), roleSocket("REP") // zmq4's PUB has no high-water mark unless given one
+	// zmq4's PUB has no high-water mark unless given one
+	pub := roleSocketFor("PUB", c.all("bind"), c.all("connect"))
+	sync := roleSocketFor("REP", c.all("sync-bind"), c.all("sync-connect"))
 	boundPub, err := attach(pub, c.all("bind"), c.all("connect"), defaultBind)
 	if err != nil {
 		return err
@@ -255,7 +257,8 @@ func syncSub(args []string) error {
 	if len(c.all("sync-connect")) == 0 && len(c.all("sync-bind")) == 0 {
 		return usagef("needs the publisher's sync endpoint (--sync-connect)")
 	}
-	sub, sync := roleSocket("SUB"), roleSocket("REQ")
+	sub := roleSocketFor("SUB", c.all("bind"), c.all("connect"))
+	sync := roleSocketFor("REQ", c.all("sync-bind"), c.all("sync-connect"))
 	sub.SetOption(zmq4.OptionSubscribe, "")
 	boundSub, err := attach(sub, c.all("bind"), c.all("connect"), "")
 	if err != nil {

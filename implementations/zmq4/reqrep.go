@@ -30,7 +30,7 @@ func repServer(args []string) error {
 	}
 	name := c.text("name", "server")
 	say("STARTING SERVER")
-	rep := roleSocket("REP")
+	rep := roleSocketFor("REP", c.all("bind"), c.all("connect"))
 	bound, err := attach(rep, c.all("bind"), c.all("connect"), defaultBind)
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func reqClient(args []string) error {
 	if len(c.all("connect")) == 0 && len(c.all("bind")) == 0 {
 		return usagef("needs at least one endpoint to connect to (--connect)")
 	}
-	req := roleSocket("REQ")
+	req := roleSocketFor("REQ", c.all("bind"), c.all("connect"))
 	bound, err := attach(req, c.all("bind"), c.all("connect"), "")
 	if err != nil {
 		return err
@@ -121,7 +121,8 @@ func gateway(args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	front, back := roleSocket("REP"), roleSocket("REQ")
+	front := roleSocketFor("REP", c.all("frontend-bind"), c.all("frontend-connect"))
+	back := roleSocketFor("REQ", c.all("backend-bind"), c.all("backend-connect"))
 	boundFront, err := attach(front, c.all("frontend-bind"), c.all("frontend-connect"), defaultBind)
 	if err != nil {
 		return err
