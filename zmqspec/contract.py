@@ -216,6 +216,12 @@ class Role:
                 args += [sock.connect_option, endpoint_for(sock)]
         return args
 
+    @property
+    def exit_codes(self) -> dict[int, str]:
+        """The exit statuses a node of the role may end with, and why: :data:`EXIT_CODES`, with the
+        role's own normal end."""
+        return {**EXIT_CODES, EXIT_OK: f"{EXIT_CODES[EXIT_OK]}; {self.ends or 'no job of its own ends it'}"}
+
     def partner(self, option: str) -> str | None:
         """The option that must stay in order with ``option`` (``--zip-max`` for ``--zip-min``), if any."""
         for low, high in self.ordered:
