@@ -89,7 +89,7 @@ SOCKET_SCHEMA = {"type": "string", "minLength": 1}
 
 STRING = Type("string", {"type": "string"}, "text")
 SOCKET = Type("socket", SOCKET_SCHEMA, "a socket name")
-ENDPOINT = Type("endpoint", {"type": "string"}, "an endpoint, e.g. `tcp://127.0.0.1:*`")
+ENDPOINT = Type("endpoint", {"type": "string"}, "an endpoint")
 OPTION = Type("option", {"type": "string"}, "an option name")
 SOCKET_TYPE = Type("socket type", {"enum": list(SOCKET_TYPES)}, " ".join(f"`{t}`" for t in SOCKET_TYPES))
 OPTION_VALUE = Type("option value", {"type": ["integer", "string"], "pattern": HEX.pattern,

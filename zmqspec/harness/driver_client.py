@@ -140,8 +140,14 @@ class Driver:
         if not requests:
             return []
         if not self.knows("batch"):
-            return [self.request(r["cmd"], _wait_of(r), **{k: v for k, v in r.items() if k != "cmd"})
-                    for r in requests]
+            results = []
+            for index, r in enumerate(requests):
+                try:
+                    results.append(self.request(r["cmd"], _wait_of(r), **{k: v for k, v in r.items() if k != "cmd"}))
+                except DriverError as exc:
+                    exc.index = index
+                    raise
+            return results
         try:
             return self.request("batch", sum(_wait_of(r) for r in requests), requests=requests)["results"]
         except DriverError as exc:
