@@ -170,8 +170,8 @@ _HELLO_RESULTS = (
     Field("language", STRING),
     Field("library", STRING),
     Field("zmq_version", Type("version", {"type": "string", "pattern": VERSION_TEXT.pattern}, "MAJOR.MINOR.PATCH"),
-          doc="the libzmq version the stack is, or, for a stack that is not libzmq, the libzmq version whose "
-              "behaviour it follows (what its own zmq_version() reports)"),
+          doc="libzmq's version for a stack on libzmq; for another stack the libzmq version it declares "
+              "(its own zmq_version()), else 0.0.0"),
     Field("transports", Type("transports", {"type": "array", "items": {"enum": list(TRANSPORTS)}},
                              "list: those of " + ", ".join(TRANSPORTS) + " the library supports")),
     Field("socket_types", Type("socket types", {"type": "array", "items": {"enum": list(SOCKET_TYPES)}},
