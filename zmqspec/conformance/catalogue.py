@@ -23,6 +23,7 @@ carry neither a spec id nor the ``meta`` marker.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,16 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> list[Behaviour]:
             current = {"id": behaviour_id, "parts": [entry["text"].strip()], "line": number}
     close()
     return entries
+
+
+def catalogue_version(path: str | Path = CATALOGUE) -> str:
+    """The catalogue's version: ``sha256:`` and the first 12 hex digits of the SHA-256 of its bytes,
+    so two reports made from the same catalogue say the same, and any edit to it shows; ``unknown``
+    when the file cannot be read."""
+    try:
+        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "unknown"
 
 
 def read_catalogue(path: str | Path) -> list[Behaviour]:
