@@ -14,7 +14,7 @@ Options (docs/conformance.md explains them)
     ``--peer-impl MANIFEST``   a second implementation for interop runs (env ``ZMQSPEC_PEER_IMPL``)
     ``--peer-roles R1,R2``     the roles the peer implementation plays (env ``ZMQSPEC_PEER_ROLES``)
     ``--validate-protocol``    check every driver reply against the protocol's JSON Schema
-    ``--conformance-report DIR``  write DIR/report.json and DIR/report.md
+    ``--conformance-report DIR``  write DIR/report.json, DIR/report.md and DIR/report.html
 
 Every test gets a graded verdict (zmqspec/conformance/verdicts.py): pass, non-strict,
 xfail, not provided, skipped, broken driver or fail. When a test fails,
@@ -121,7 +121,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--conformance-report", metavar="DIR", default=None,
-        help="write the verdicts to DIR/report.json and DIR/report.md",
+        help="write the verdicts to DIR/report.json, DIR/report.md and DIR/report.html",
     )
 
 
@@ -346,7 +346,7 @@ class VerdictBoard:
     def __init__(self, config: pytest.Config, settings: Settings):
         self.config, self.settings = config, settings
         self.collector = _report.Collector()
-        self.written: tuple[Path, Path] | None = None
+        self.written: tuple[Path, ...] | None = None
         self.problem: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -373,7 +373,7 @@ class VerdictBoard:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.settings.report_dir is None:
             return
-        report = _report.build(self.collector, self.run_info(exitstatus), _report.load_sentences())
+        report = _report.build(self.collector, self.run_info(exitstatus), _report.load_catalogue())
         try:
             self.written = _report.write(self.settings.report_dir, report)
         except OSError as exc:
@@ -393,7 +393,7 @@ class VerdictBoard:
                 first = result.message.splitlines()[0] if result.message else ""
                 tr.write_line(f"{result.verdict.upper()} {result.nodeid}: {first}")
         if self.written:
-            tr.write_line(f"zmqspec: conformance report written to {self.written[0]} and {self.written[1]}")
+            tr.write_line(f"zmqspec: conformance report written to {', '.join(map(str, self.written))}")
         if self.problem:
             tr.write_line(f"zmqspec: error: {self.problem}", red=True)
 
