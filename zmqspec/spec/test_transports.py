@@ -238,11 +238,15 @@ def test_incompatible_socket_types_never_deliver(nodes, driver, receiver, refuse
     senders = nodes.driver(label="senders")
 
     wrong = senders.socket(refused)
-    wrong.connect(endpoint)
     try:
-        wrong.send(b"forbidden", timeout=1)
-    except DriverError as blocked:  # never writable is a fine way to never deliver
-        assert blocked.errno == "EAGAIN", f"the {refused} send failed oddly: {blocked}"
+        wrong.connect(endpoint)
+    except DriverError:
+        pass  # a stack that handshakes inside connect may refuse the peer there: it never delivers either
+    else:
+        try:
+            wrong.send(b"forbidden", timeout=1)
+        except DriverError as blocked:  # never writable is a fine way to never deliver
+            assert blocked.errno == "EAGAIN", f"the {refused} send failed oddly: {blocked}"
 
     right = senders.socket(accepted)
     right.connect(endpoint)
