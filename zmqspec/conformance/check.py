@@ -34,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 from zmqspec import cli
-from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, read_catalogue
+from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
 from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
 from zmqspec.harness.implementations import ManifestError, load_manifest
 
@@ -86,8 +86,11 @@ def _known_ids() -> list:
 
 def pytest_command(args, report_dir: Path) -> list[str]:
     """The pytest command line ``check`` runs (from a scratch folder)."""
+    # --rootdir: pytest would otherwise take the folder shared by the paths among the options (the
+    # report folder, the manifest) as its root, and name the tests relative to it.
     command = [sys.executable, "-m", "pytest", "--pyargs", SPEC_PACKAGE, "-p", "no:cacheprovider",
-               "--impl", _manifest(args.impl, "--impl"), "--conformance-report", str(report_dir)]
+               "--rootdir", str(SPEC_DIR), "--impl", _manifest(args.impl, "--impl"),
+               "--conformance-report", str(report_dir)]
     if args.peer_impl:
         command += ["--peer-impl", _manifest(args.peer_impl, "--peer-impl")]
     if args.peer_roles:
