@@ -174,9 +174,11 @@ def run_pipeline(nodes: Nodes, tasks: int, workers: int, *vent_args: str) -> tup
     """One batch; returns (the sink's ELAPSED TIME, TOTAL EXPECTED COST, seconds from Enter to the sink's end)."""
     sink = nodes.start("sink")
     vent = nodes.start("ventilator", "--tasks", str(tasks), "--sink-connect", sink.endpoint("results"), *vent_args)
-    for _ in range(workers):
-        nodes.start("worker", "--connect", vent.endpoint("tasks"), "--sink-connect", sink.endpoint("results"),
-                    "--kill-connect", sink.endpoint("kill"), "--wait-connected")
+    crew = [nodes.start("worker", "--connect", vent.endpoint("tasks"), "--sink-connect", sink.endpoint("results"),
+                        "--kill-connect", sink.endpoint("kill"), "--wait-connected", ready=False)
+            for _ in range(workers)]
+    for worker in crew:  # started together, waited for in turn: the batch starts once all are connected
+        worker.wait_ready()
     sink.wait_for(r"^GATHER \d+ TASKS\.$")
     began = time.perf_counter()
     vent.send_line("")
@@ -395,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.node()}, {CORES} cores, {platform.platform()}, Python {platform.python_version()}; "
           f"load average {load():.1f}")
     if "spawn" in only:
-        bench_spawn(table, repeats=3 if args.quick else 21, plots=plots)
+        bench_spawn(table, repeats=2 if args.quick else 21, plots=plots)
     if "speedup" in only:
         bench_speedup(table, tasks=120 if args.quick else 840, cost_ms=20, repeats=1 if args.quick else 3,
                       plots=plots)
