@@ -25,7 +25,8 @@ function's name; the harness's own frames (zmqspec/harness, conformance,
 this plugin) are left out of the traceback, which ends in the test's own
 code; each node the test started is shown once (its command line, exit
 status, stdout and stderr: in the failure's message when the harness put it
-there, else in the "zmqspec nodes" section); and a "zmqspec re-run" section
+there, else in the "zmqspec nodes" section; a driver's replies in the
+"driver transcript", beside its requests); and a "zmqspec re-run" section
 gives the command that re-runs just this test against the same
 implementation and the command line that starts each of its nodes by hand.
 """
@@ -199,6 +200,20 @@ class XdistHooks:
         return 2 * len(os.sched_getaffinity(0))
 
 
+class TimeoutHooks:
+    """pytest-timeout's per-test limit (the ini ``timeout``, pyproject's 120, or a ``timeout`` marker),
+    stretched by ZMQSPEC_TIMEOUT_SCALE like every other deadline (zmqspec.harness.deadline).
+    Registered only where pytest-timeout is enabled: its hook exists nowhere else."""
+
+    @staticmethod
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_timeout_set_timer(item: pytest.Item, settings):
+        import pytest_timeout
+
+        stretched = settings._replace(timeout=deadline.per_test_timeout(settings.timeout))
+        return pytest_timeout.pytest_timeout_set_timer(item=item, settings=stretched)
+
+
 MARKERS = (
     "spec(id): the catalogue id (zmqspec/spec/behaviours.md) of the behaviour a test checks",
     "reqrep: the REQ-REP pattern",
@@ -220,6 +235,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     manager = early_config.pluginmanager
     if manager.hasplugin("xdist") and not manager.has_plugin("zmqspec-xdist"):
         manager.register(XdistHooks(), "zmqspec-xdist")
+    if manager.hasplugin("timeout") and not manager.has_plugin("zmqspec-timeout"):
+        manager.register(TimeoutHooks(), "zmqspec-timeout")
     if not manager.hasplugin("timeout"):
         parser.addini(TIMEOUT_INI, "per-test timeout in seconds (used by pytest-timeout, which is not enabled)")
 
@@ -405,6 +422,15 @@ def by_hand(nodes: Nodes, node) -> str:
     return shlex.join(node.argv)
 
 
+def _described_without_stdout(node) -> str:
+    """A driver node as ``Node.describe`` shows it, but for its stdout: its replies are in the driver
+    transcript, each beside its request, so they are not shown twice."""
+    err = node.stderr
+    return "\n".join([f"--- node {node.name}: pid {node.pid}, {node.status()}", "    $ " + " ".join(node.argv),
+                      "    stdout: its replies, in the driver transcript below",
+                      "    stderr:" + ("\n" + err[-6000:] if err else " (nothing)")])
+
+
 def present_failure(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> None:
     """Make a failed phase's report explain itself: headline, each node once, re-run commands."""
     title = headline(item)
@@ -414,12 +440,18 @@ def present_failure(item: pytest.Item, call: pytest.CallInfo, report: pytest.Tes
     if nodes is None or not nodes.started:
         return
     told = str(call.excinfo.value) if call.excinfo is not None else ""
-    shown, elsewhere = [], []
+    transcribed = {id(made.node) for made in nodes.drivers if made.transcript}
+    described = []
     for node in nodes.started:
-        (elsewhere if f"--- node {node.name}:" in told else shown).append(node)
-    described = [node.describe() for node in shown]
-    described += [f"--- node {node.name}: shown in the failure above" for node in elsewhere]
+        if f"--- node {node.name}:" in told:
+            described.append(f"--- node {node.name}: shown in the failure above")
+        elif id(node) in transcribed:
+            described.append(_described_without_stdout(node))
+        else:
+            described.append(node.describe())
     report.sections.append((f"zmqspec nodes ({report.when})", "\n".join(described)))
+    if transcribed:
+        report.sections.append((f"driver transcript ({report.when})", nodes.describe_transcripts()))
     lines = ["re-run just this test against the same implementation:", "  " + rerun_command(item),
              "start its nodes by hand (each prints its ready line, and quits when its stdin closes):"]
     lines += [f"  {node.name}: {by_hand(nodes, node)}" for node in nodes.started]

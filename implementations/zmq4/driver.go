@@ -116,9 +116,10 @@ func driverRole(args []string) error {
 	input := bufio.NewReaderSize(os.Stdin, 1<<16)
 	for !d.quitting {
 		line, err := input.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
-			say(d.handle(line))
+		if err != nil && len(line) == 0 {
+			break
 		}
+		say(d.handle(line)) // every line gets one reply, an empty one included (DP-7)
 		if err != nil {
 			break
 		}
@@ -133,6 +134,9 @@ func driverRole(args []string) error {
 func (d *driver) handle(line []byte) string {
 	seq := "null"
 	ok, err := func() (map[string]any, *failure) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			return nil, fail("EPROTO", "an empty line is no request")
+		}
 		if !utf8.Valid(line) {
 			return nil, fail("EPROTO", "not JSON: the line is not UTF-8")
 		}
@@ -140,13 +144,11 @@ func (d *driver) handle(line []byte) string {
 		if f != nil {
 			return nil, f
 		}
-		if raw, has := request["seq"]; has {
-			n, isNumber := raw.(json.Number)
-			if !isNumber || !integral(n) {
-				return nil, fail("EINVAL", "seq must be an integer")
-			}
-			seq = string(n)
+		n, isNumber := request["seq"].(json.Number)
+		if !isNumber || !integral(n) {
+			return nil, fail("EPROTO", "a request must have seq, an integer")
 		}
+		seq = string(n)
 		cmd, isText := request["cmd"].(string)
 		if !isText {
 			return nil, fail("ENOTSUP", "unknown command %v", jsonText(request["cmd"]))
@@ -301,9 +303,9 @@ func (d *driver) hello() map[string]any {
 		"protocol":       protocolVersion,
 		"implementation": "zmqspec-zmq4",
 		"language":       "go " + strings.TrimPrefix(runtime.Version(), "go"),
-		"library":        "go-zeromq/zmq4 " + libraryVersion(),
-		// zmq4 has no version call; it speaks ZMTP 3.0 ("ZeroMQ-4" in its package documentation)
-		"zmq_version":  "ZMTP 3.0 (go-zeromq/zmq4 " + libraryVersion() + ", no libzmq)",
+		"library":        "go-zeromq/zmq4 " + libraryVersion() + " (ZMTP 3.0, no libzmq)",
+		// zmq4 has no version call and declares no libzmq version: the contract's "0.0.0" (DP-5)
+		"zmq_version":  "0.0.0",
 		"transports":   []string{"tcp", "ipc", "inproc"},
 		"socket_types": socketTypes,
 		"commands":     commands,
@@ -388,9 +390,9 @@ func option(request map[string]any, asText bool) (string, []byte, int64, *failur
 		if !isText {
 			return "", nil, 0, fail("EINVAL", "'value' must be hex")
 		}
-		value, err := hex.DecodeString(s)
+		value, err := lowerHex(s)
 		if err != nil {
-			return "", nil, 0, fail("EINVAL", "'value' is not hex: '%s'", s)
+			return "", nil, 0, fail("EINVAL", "'value' is not lowercase hex: '%s'", s)
 		}
 		return name, value, 0, nil
 	}
@@ -779,9 +781,9 @@ func framesField(raw any, field string) ([][]byte, *failure) {
 		if !isText {
 			return nil, fail("EINVAL", "'%s' must hold hex strings", field)
 		}
-		frame, err := hex.DecodeString(s)
+		frame, err := lowerHex(s)
 		if err != nil {
-			return nil, fail("EINVAL", "'%s' is not hex: '%s'", field, s)
+			return nil, fail("EINVAL", "'%s' is not lowercase hex: '%s'", field, s)
 		}
 		frames = append(frames, frame)
 	}
@@ -806,4 +808,12 @@ func sameFrames(a, b [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// lowerHex decodes hex as the protocol writes it: lowercase only (DP-8).
+func lowerHex(s string) ([]byte, error) {
+	if strings.ContainsAny(s, "ABCDEF") {
+		return nil, hex.InvalidByteError(s[strings.IndexAny(s, "ABCDEF")])
+	}
+	return hex.DecodeString(s)
 }
