@@ -57,6 +57,7 @@ def test_no_harness_frame_is_shown_and_the_traceback_ends_in_the_spec(failure):
 def test_each_node_s_output_is_shown_once(failure):
     assert failure.count("RECEIVED: world") == 1, failure
     assert failure.count('ZMQSPEC READY {}') == 1, failure  # the driver's ready line
+    assert failure.count('"ok": {"frames": ["412c776f726c64"]}') == 1, failure  # its last reply, in the transcript
     assert "--- node rep-server 'rep-server-1': shown in the failure above" in failure
 
 

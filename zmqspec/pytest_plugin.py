@@ -422,12 +422,17 @@ def by_hand(nodes: Nodes, node) -> str:
     return shlex.join(node.argv)
 
 
-def _described_without_stdout(node) -> str:
-    """A driver node as ``Node.describe`` shows it, but for its stdout: its replies are in the driver
-    transcript, each beside its request, so they are not shown twice."""
+def _described_without_replies(made) -> str:
+    """A driver node as ``Node.describe`` shows it, but for the replies in its stdout: those are in
+    the driver transcript, each beside its request, so they are not shown twice; every other line of
+    its stdout (the ready line, anything that is no reply) is."""
+    node = made.node
+    replies = {line[2:] for line in made.transcript if line.startswith("< ")}
+    others = [line for line in node.stdout.splitlines() if line not in replies]
     err = node.stderr
     return "\n".join([f"--- node {node.name}: pid {node.pid}, {node.status()}", "    $ " + " ".join(node.argv),
-                      "    stdout: its replies, in the driver transcript below",
+                      "    stdout (its replies are in the driver transcript below):"
+                      + ("\n" + "\n".join(others) if others else " nothing else"),
                       "    stderr:" + ("\n" + err[-6000:] if err else " (nothing)")])
 
 
@@ -440,13 +445,13 @@ def present_failure(item: pytest.Item, call: pytest.CallInfo, report: pytest.Tes
     if nodes is None or not nodes.started:
         return
     told = str(call.excinfo.value) if call.excinfo is not None else ""
-    transcribed = {id(made.node) for made in nodes.drivers if made.transcript}
+    transcribed = {id(made.node): made for made in nodes.drivers if made.transcript}
     described = []
     for node in nodes.started:
         if f"--- node {node.name}:" in told:
             described.append(f"--- node {node.name}: shown in the failure above")
         elif id(node) in transcribed:
-            described.append(_described_without_stdout(node))
+            described.append(_described_without_replies(transcribed[id(node)]))
         else:
             described.append(node.describe())
     report.sections.append((f"zmqspec nodes ({report.when})", "\n".join(described)))
