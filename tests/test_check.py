@@ -43,6 +43,7 @@ def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     ((), "the following arguments are required: --impl"),
     (("--impl", "no-such.toml"), "does not exist"),
     (("--impl", "reference", "--spec", "XX-1"), "--spec XX-1: no such id"),
+    (("--impl", "reference", "--spec", "RR-1", "XX-2", "--spec", "XX-3"), "--spec XX-2, XX-3: no such id"),
     (("--impl", "reference", "--xfails", "no-such.txt"), "--xfails no-such.txt: no such file"),
 ])
 def test_check_answers_bad_input_with_one_line_and_status_2(tmp_path, args, says):

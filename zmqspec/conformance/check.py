@@ -16,7 +16,7 @@ standard error.
 Examples::
 
     zmqspec check --impl implementations/asyncio/manifest.toml --report out/
-    zmqspec check --impl my/manifest.toml --spec RR-1 --spec PP-4
+    zmqspec check --impl my/manifest.toml --spec RR-1 PP-4
     zmqspec check --impl reference --peer-impl my/manifest.toml --peer-roles rep-server -n 2
     zmqspec check --impl my/manifest.toml -- --tb=short -x     (after --: passed to pytest)
 """
@@ -55,8 +55,8 @@ def parse_args(argv: list[str]):
     parser.add_argument("--peer-impl", metavar="MANIFEST", help="a second implementation for interop runs")
     parser.add_argument("--peer-roles", metavar="ROLES", help="comma-separated roles the peer plays")
     parser.add_argument("--xfails", metavar="FILE", help="expected failures (default: the manifest's)")
-    parser.add_argument("--spec", metavar="ID", action="append", default=[],
-                        help="check only this catalogue id (repeatable)")
+    parser.add_argument("--spec", metavar="ID", action="extend", nargs="+", default=[],
+                        help="check only these catalogue ids (--spec RR-1 PP-4, or --spec repeated)")
     parser.add_argument("--report", metavar="DIR",
                         help="write report.json, report.md and report.html to DIR (default: none kept)")
     parser.add_argument("-n", metavar="N", dest="workers", type=cli.non_negative_int,
