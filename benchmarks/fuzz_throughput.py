@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
 
-from zmqspec.harness import Nodes, Peers, load_manifest, reference  # noqa: E402
+from zmqspec.harness import Nodes, Observers, load_manifest, reference  # noqa: E402
 
 
 def load_fuzz_module():
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     set_hypothesis_home_dir(cache / "zmqspec" / "hypothesis")  # hypothesis's files stay out of the tree
     fuzz = load_fuzz_module()
     nodes = Nodes(load_manifest(args.impl) if args.impl else reference())
-    peers = Peers()
+    observers = Observers()
     rigs = [
         ("PUB under test -> test's XSUB", fuzz.PubUnderTest, fuzz.scenarios(fuzz.fragments)),
         ("SUB under test, text prefixes", fuzz.SubUnderTest, fuzz.scenarios(fuzz.texts)),
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     try:
         for name, make, strategy in rigs:
-            rig = make(nodes, peers)
+            rig = make(nodes, observers)
             rates = [examples_per_second(rig, strategy, fuzz.check_scenario, args.examples)
                      for _ in range(args.repeats)]
             runs = ", ".join(f"{rate:.0f}" for rate in rates)
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"of {args.examples}: {runs})", flush=True)
     finally:
         nodes.stop_all()
-        peers.close()
+        observers.close()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     print(f"headline (SUB under test, bytes): {statistics.median(rates):.0f} examples/s")
     return 0

@@ -31,20 +31,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zmqspec._roles import ROLES  # noqa: E402
+from zmqspec.contract import ROLES  # noqa: E402
 from zmqspec.harness import Implementation, Nodes, reference  # noqa: E402
 
 PY = sys.executable
 NOWHERE = "tcp://127.0.0.1:9"  # connect never fails; nothing needs to answer for start-up to finish
-SPAWN_ARGS = {
-    "req-client": ["--connect", NOWHERE],
-    "gateway": ["--backend-connect", NOWHERE],
-    "weather-sub": ["--connect", NOWHERE],
-    "sync-pub": ["--subscribers", "1"],
-    "sync-sub": ["--connect", NOWHERE, "--sync-connect", NOWHERE],
-    "ventilator": ["--sink-connect", NOWHERE],
-    "worker": ["--connect", NOWHERE, "--sink-connect", NOWHERE],
-}
+
+
+def spawn_args(role: str) -> list[str]:
+    """What a role needs to start (the role table): its required options, and a connect to nowhere
+    for each socket that does not bind by default."""
+    spec = ROLES[role]
+    return [*spec.required_args,
+            *(part for sock in spec.sockets if not sock.binds_by_default for part in (sock.connect_option, NOWHERE))]
+
+
 BASELINE_NODE = (
     "import json, zmq\n"
     "s = zmq.Context().socket(zmq.REP)\n"
@@ -102,7 +103,7 @@ def bench_spawn(table: Table, repeats: int) -> None:
         for _ in range(repeats):
             for role in ROLES:
                 baseline.append(ready_seconds(base, "rep-server", []))
-                samples[role].append(ready_seconds(ref, role, SPAWN_ARGS.get(role, [])))
+                samples[role].append(ready_seconds(ref, role, spawn_args(role)))
     finally:
         ref.stop_all()
         base.stop_all()

@@ -1,17 +1,8 @@
-"""Hypothesis profiles for the fuzz tests.
+"""The harness's own self-tests (all marked meta): the mutation tests are left out unless asked for.
 
-Choose one with hypothesis's own ``--hypothesis-profile NAME`` or with
-``ZMQSPEC_HYPOTHESIS_PROFILE=NAME`` (the option wins):
-
-``fast``      the default: the fuzz files take seconds under ``pytest -n auto``
-``ci``        the default when ``CI`` is set: more examples, derandomized so a
-              failure reproduces on the next run, no example database
-``thorough``  20 times ``fast``, for a hunt
-
-Examples talk to live processes, so no profile has a deadline. Hypothesis
-keeps its files (the example database, its caches) in the user's cache,
-``$XDG_CACHE_HOME/zmqspec/hypothesis`` (``~/.cache`` by default), never in
-the source tree.
+The fixtures and options of the specification come from the zmqspec pytest
+plugin (zmqspec/pytest_plugin.py); the Hypothesis profiles from
+zmqspec/spec/conftest.py.
 """
 
 from __future__ import annotations
@@ -20,37 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
-from hypothesis.configuration import set_hypothesis_home_dir
-from hypothesis.database import DirectoryBasedExampleDatabase
-from hypothesis.errors import InvalidArgument
-
-FAST_EXAMPLES = 50
-HOME = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zmqspec" / "hypothesis"
-
-set_hypothesis_home_dir(HOME)
-
-
-def _database() -> DirectoryBasedExampleDatabase:
-    return DirectoryBasedExampleDatabase(HOME / "examples")
-
-
-settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, database=_database())
-settings.register_profile("ci", max_examples=4 * FAST_EXAMPLES, deadline=None, derandomize=True,
-                          database=None, print_blob=True)
-settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database())
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    chosen = os.environ.get("ZMQSPEC_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "fast")
-    try:
-        settings.load_profile(chosen)
-    except InvalidArgument:
-        pytest.exit(
-            f"zmqspec: error: ZMQSPEC_HYPOTHESIS_PROFILE={chosen!r} is not a profile; "
-            "the profiles are fast, ci, thorough",
-            returncode=2,
-        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,25 +19,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "broken implementation in mutants/; env ZMQSPEC_MUTANTS=1)")
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: two workers per core. A test spends most of its time waiting for its nodes,
-    which are other processes, so one worker per core leaves the cores half idle."""
-    return 2 * len(os.sched_getaffinity(0))
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "mutants: mutation tests: the suite run against broken implementations (only with --mutants)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave the mutation tests out unless asked for (``--mutants``), and under xdist hand out the
-    slow tests first: the long ones then overlap with the short ones instead of ending the run on
-    one busy worker while the others idle."""
-    if not mutants_wanted(config):
-        kept, mutants = [], []
-        for item in items:
-            (mutants if item.get_closest_marker("mutants") else kept).append(item)
-        if mutants:
-            config.hook.pytest_deselected(items=mutants)
-            items[:] = kept
-    if getattr(config.option, "numprocesses", None):
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Leave the mutation tests out unless asked for (``--mutants``)."""
+    if mutants_wanted(config):
+        return
+    kept, mutants = [], []
+    for item in items:
+        (mutants if item.get_closest_marker("mutants") else kept).append(item)
+    if mutants:
+        config.hook.pytest_deselected(items=mutants)
+        items[:] = kept
 
 
 def mutants_wanted(config: pytest.Config) -> bool:

@@ -4,8 +4,8 @@
 pytest options of the plugin answer an option, value, manifest or
 environment variable they cannot use with exit status 2 and one line naming
 it: no usage screen, no traceback, no test run. A node given an endpoint no
-socket can take exits 1, naming the endpoint (docs/contract.md, section 3),
-and never binds another port in its place. Unknown pytest options are
+socket can take exits 1, naming the endpoint: that is a rule of the node
+contract, checked by zmqspec/spec/test_contract.py (NC-9). Unknown pytest options are
 pytest's own business (status 4) and are not checked here.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, scaled
+from zmqspec.harness import scaled
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTLY = 5.0
@@ -82,41 +82,12 @@ def test_a_zmqspec_command_given_a_bad_option_exits_2_with_one_line(args, needle
     assert done.stdout == "", f"nothing belongs on stdout\n{shown(done)}"
 
 
-# -- endpoints no socket can take ------------------------------------------
-
-
-BAD_ENDPOINTS = {
-    "port beyond 65535": ("sink", "--bind", "tcp://127.0.0.1:99999"),
-    "port 65536": ("rep-server", "--bind", "tcp://127.0.0.1:65536"),
-    "connect beyond 65535": ("req-client", "--connect", "tcp://127.0.0.1:70000"),
-    "no port": ("rep-server", "--bind", "tcp://127.0.0.1"),
-    "port not a number": ("gateway", "--frontend-bind", "tcp://127.0.0.1:http"),
-    "no transport": ("rep-server", "--bind", "127.0.0.1:*"),
-    "an address of no interface here": ("rep-server", "--bind", "tcp://192.0.2.1:*"),
-}
-
-
-@pytest.mark.contract
-@pytest.mark.spec("NC-9")
-@pytest.mark.parametrize("role, option, endpoint", BAD_ENDPOINTS.values(), ids=BAD_ENDPOINTS.keys())
-def test_a_node_given_an_endpoint_no_socket_can_take_exits_1_naming_it(nodes, role, option, endpoint):
-    """An endpoint that is malformed (a tcp port beyond 65535, none, not a number, no transport) or
-    names no local interface: the node exits 1 with one line on stderr naming it, and prints no
-    ready line. libzmq itself takes port 99999 as 34463: a node must not bind a port it was not given."""
-    node = nodes.start(role, option, endpoint, ready=False)
-    status = node.wait_exit(timeout=PROMPTLY)
-    lines = node.stderr.splitlines()
-    assert status == 1, f"{role} {option} {endpoint} ended with {node.status()}\n{node.describe()}"
-    assert len(lines) == 1 and endpoint in lines[0], f"expected one line naming {endpoint}, got {lines}"
-    assert READY_PREFIX not in node.stdout, f"{role} claimed to be ready with {endpoint}:\n{node.stdout}"
-
-
 # -- pytest options ----------------------------------------------------------
 
 
 def pytest_run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args,
-                "tests/test_reqrep.py", "--spec", "RR-1"], env)
+                "zmqspec/spec/test_reqrep.py", "--spec", "RR-1"], env)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The catalogue (docs/behaviours.md) and the suite agree: every test names real ids, every id gets a test."""
+"""The catalogue (zmqspec/spec/behaviours.md) and the suite agree: every test names real ids, every id gets a test."""
 
 from __future__ import annotations
 
@@ -10,21 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from zmqspec import _catalogue, _catalogue_cli
+from zmqspec.conformance import catalogue as _catalogue
+from zmqspec.conformance import catalogue_cli as _catalogue_cli
 from zmqspec.harness import scaled
 
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE = ROOT / "docs" / "behaviours.md"
-TESTS = ROOT / "tests"
+CATALOGUE = _catalogue.CATALOGUE
+SPEC = _catalogue.SPEC_DIR
+TESTS = ROOT / "tests"  # the harness's own tests: each is marked meta
 SEED_IDS = [f"{prefix}-{n}" for prefix, count in (("RR", 12), ("PS", 12), ("PP", 10), ("TR", 5))
             for n in range(1, count + 1)]
 
 
 @pytest.fixture(scope="module")
 def coverage() -> _catalogue.Coverage:
-    return _catalogue.check(CATALOGUE, TESTS)
+    return _catalogue.Coverage(_catalogue.read_catalogue(CATALOGUE),
+                               _catalogue.scan_tests(SPEC) + _catalogue.scan_tests(TESTS))
 
 
 def listed(tests) -> str:
@@ -32,24 +35,24 @@ def listed(tests) -> str:
 
 
 def test_every_test_function_carries_a_spec_id_or_the_meta_marker(coverage):
-    """Every test function in tests/ names the catalogue ids it checks, or is marked meta."""
-    assert coverage.tests, f"no test functions found in {TESTS}"
+    """Every test function of the specification and of tests/ names the catalogue ids it checks, or is marked meta."""
+    assert coverage.tests, f"no test functions found in {SPEC} or {TESTS}"
     assert not coverage.untagged, f"tests with neither a spec id nor the meta marker:\n  {listed(coverage.untagged)}"
 
 
 def test_every_spec_id_a_test_names_is_in_the_catalogue(coverage):
-    """A spec mark names an id of docs/behaviours.md: no typo, no id the catalogue has not adopted."""
+    """A spec mark names an id of the catalogue: no typo, no id the catalogue has not adopted."""
     unknown = [f"{test.nodeid} (line {test.line}): {spec_id}" for test, spec_id in coverage.unknown]
-    assert not unknown, "ids missing from docs/behaviours.md:\n  " + "\n  ".join(unknown)
+    assert not unknown, f"ids missing from {CATALOGUE}:\n  " + "\n  ".join(unknown)
 
 
 def test_every_catalogue_id_is_checked_by_at_least_one_test(coverage):
-    """Every id of docs/behaviours.md is named by the spec mark of at least one test."""
+    """Every id of the catalogue is named by the spec mark of at least one test."""
     assert not coverage.uncovered, f"ids no test checks: {', '.join(coverage.uncovered)}"
 
 
 def test_the_parser_reads_every_seed_id_of_the_catalogue_with_its_sentence():
-    """docs/behaviours.md yields RR-1..12, PS-1..12, PP-1..10 and TR-1..5, each with its whole sentence."""
+    """The catalogue yields RR-1..12, PS-1..12, PP-1..10 and TR-1..5, each with its whole sentence."""
     behaviours = {b.id: b for b in _catalogue.read_catalogue(CATALOGUE)}
     missing = [spec_id for spec_id in SEED_IDS if spec_id not in behaviours]
     assert not missing, f"ids missing from {CATALOGUE}: {missing}"
@@ -164,17 +167,18 @@ MADE_UP_TESTS = {
 
 
 def test_the_scanner_finds_spec_ids_on_functions_classes_modules_and_params(tmp_path):
-    """Spec ids count from decorators, class marks, module and class pytestmark, names, and pytest.param marks."""
+    """Spec ids count from decorators, class marks, module and class pytestmark, names, and pytest.param marks;
+    a test is named relative to the scanned folder, as xfails files and reports name it."""
     tests = _catalogue.scan_tests(write_tests(tmp_path, MADE_UP_TESTS) / "tests")
     found = {test.nodeid: test.spec_ids for test in tests}
     assert found == {
-        "tests/sub/test_two.py::TestGroup::test_in_class": ("AB-4",),
-        "tests/sub/test_two.py::test_of_the_harness": (),
-        "tests/sub/test_two.py::test_untagged": (),
-        "tests/test_one.py::test_direct": ("AB-1", "AB-2", "AB-9"),
-        "tests/test_one.py::test_through_a_name": ("AB-1", "AB-2"),
-        "tests/test_one.py::test_through_a_constant": ("AB-1", "AB-3"),
-        "tests/test_one.py::test_through_a_param": ("AB-1", "AB-4"),
+        "sub/test_two.py::TestGroup::test_in_class": ("AB-4",),
+        "sub/test_two.py::test_of_the_harness": (),
+        "sub/test_two.py::test_untagged": (),
+        "test_one.py::test_direct": ("AB-1", "AB-2", "AB-9"),
+        "test_one.py::test_through_a_name": ("AB-1", "AB-2"),
+        "test_one.py::test_through_a_constant": ("AB-1", "AB-3"),
+        "test_one.py::test_through_a_param": ("AB-1", "AB-4"),
     }, f"scanned {found}"
     markers = {test.name: test.markers for test in tests}
     assert {"slow", "spec"} <= markers["TestGroup::test_in_class"], markers["TestGroup::test_in_class"]
@@ -211,13 +215,12 @@ def test_the_catalogue_command_lists_each_id_with_its_tests_and_exits_0_when_all
         def test_both():
             pass
         """})
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "behaviours.md").write_text("## Pattern\n\n- AB-1  One\n  continued.\n- AB-2  Two.\n")
+    (tmp_path / "behaviours.md").write_text("## Pattern\n\n- AB-1  One\n  continued.\n- AB-2  Two.\n")
 
-    done = run_cli(cwd=tmp_path)
+    done = run_cli("--catalogue", str(tmp_path / "behaviours.md"), "--tests", str(tmp_path / "tests"), cwd=tmp_path)
 
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}{done.stderr}"
-    assert "AB-1   One continued.\n       checked by tests/test_x.py::test_both\n" in done.stdout, done.stdout
+    assert "AB-1   One continued.\n       checked by test_x.py::test_both\n" in done.stdout, done.stdout
     assert done.stdout.rstrip().endswith("2 ids: 2 covered, 0 uncovered; 0 unknown ids used by tests; "
                                          "0 untagged tests"), done.stdout
 
@@ -232,13 +235,13 @@ def test_the_catalogue_command_exits_1_naming_uncovered_and_unknown_ids(tmp_path
     text = run_cli(*args, "--uncovered", cwd=tmp_path)
     assert text.returncode == 1, f"exit {text.returncode}\n{text.stdout}{text.stderr}"
     assert "AB-5   Five.\n       NOT CHECKED by any test" in text.stdout and "AB-1 " not in text.stdout, text.stdout
-    assert "tests/test_one.py::test_direct (line 10): AB-9" in text.stdout, text.stdout
-    assert "tests/sub/test_two.py::test_untagged" in text.stdout, text.stdout
+    assert "test_one.py::test_direct (line 10): AB-9" in text.stdout, text.stdout
+    assert "sub/test_two.py::test_untagged" in text.stdout, text.stdout
     assert "1 uncovered (AB-5)" in text.stdout, text.stdout
 
     document = json.loads(run_cli(*args, "--format", "json", cwd=tmp_path).stdout)
     assert document["uncovered"] == ["AB-5"] and not document["ok"], document
-    assert document["unknown"] == [{"test": "tests/test_one.py::test_direct", "id": "AB-9"}], document["unknown"]
+    assert document["unknown"] == [{"test": "test_one.py::test_direct", "id": "AB-9"}], document["unknown"]
     assert [entry["id"] for entry in document["ids"]] == ["AB-1", "AB-2", "AB-3", "AB-4", "AB-5"], document["ids"]
 
     table = run_cli(*args, "--format", "markdown", cwd=tmp_path).stdout
@@ -253,12 +256,14 @@ def test_the_catalogue_command_exits_2_when_the_catalogue_is_missing(tmp_path):
     assert "nowhere.md" in done.stderr, done.stderr
 
 
-def test_the_catalogue_command_reads_this_checkout_by_default(capsys, monkeypatch):
-    """From the checkout, the command reads docs/behaviours.md and tests/ and lists every seed id."""
-    monkeypatch.chdir(ROOT)
+def test_the_catalogue_command_reads_the_packaged_specification_by_default_from_any_folder(capsys, monkeypatch,
+                                                                                          tmp_path):
+    """From any folder, the command reads the catalogue and the tests the package carries
+    (zmqspec/spec/) and lists every seed id, each test named from the spec package."""
+    monkeypatch.chdir(tmp_path)
     code = _catalogue_cli.main(["--format", "json"])
     document = json.loads(capsys.readouterr().out)
     assert code == (0 if document["ok"] else 1), f"exit {code} with ok={document['ok']}"
     assert {entry["id"] for entry in document["ids"]} >= set(SEED_IDS), document["ids"]
     checked_by = {entry["id"]: entry["checked_by"] for entry in document["ids"]}
-    assert any(test.startswith("tests/test_reqrep.py::") for test in checked_by["RR-2"]), checked_by["RR-2"]
+    assert any(test.startswith("test_reqrep.py::") for test in checked_by["RR-2"]), checked_by["RR-2"]

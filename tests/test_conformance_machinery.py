@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from zmqspec._deadline import scaled
+from zmqspec.harness.deadline import scaled
 
 pytestmark = pytest.mark.meta
 
@@ -264,7 +264,7 @@ def test_peer_roles_are_played_by_the_peer_implementation(tmp_path):
     """With --peer-impl reference --peer-roles rep-server, every rep-server comes from the peer
     and every other role from the implementation under test, without changing a test."""
     run = run_pytest("-s", "--impl", f"{IMPLS}/renamed.toml", "--peer-impl", "reference", "--peer-roles", "rep-server",
-                     f"{SAMPLES}/interop_samples.py", "tests/test_reqrep.py", "--spec", "RR-2", report_dir=tmp_path)
+                     f"{SAMPLES}/interop_samples.py", "zmqspec/spec/test_reqrep.py", "--spec", "RR-2", report_dir=tmp_path)
     assert run.status == 0, run.shown()
     argv = dict(line.split(" ARGV ", 1) for line in run.stdout.replace("ROLE ", "\nROLE ").splitlines()
                 if line.startswith("ROLE ") and " ARGV " in line)
@@ -282,7 +282,7 @@ def test_a_test_needing_a_transport_the_driver_does_not_list_is_skipped_with_the
     part (under test, or the peer of an interop run) does not list ipc, a test that asks for an ipc
     endpoint is skipped, saying so, and its tcp variant still runs and passes."""
     impl = "reference" if peer else f"{IMPLS}/tcp-only.toml"
-    run = run_pytest("--impl", impl, *peer, "tests/test_reqrep.py", "-k", "answers_on_both", report_dir=tmp_path)
+    run = run_pytest("--impl", impl, *peer, "zmqspec/spec/test_reqrep.py", "-k", "answers_on_both", report_dir=tmp_path)
     assert run.status == 0, run.shown()
     verdicts = run.verdicts()
     assert verdicts == {"test_one_server_bound_to_two_endpoints_answers_on_both[tcp]": "pass",
@@ -328,7 +328,7 @@ def test_report_merge_stops_with_exit_status_2_on_a_report_it_cannot_read(tmp_pa
 def test_should_outside_a_test_run_is_a_warning():
     """zmqspec.harness.should used outside pytest returns False and warns with its message."""
     checked = subprocess.run(
-        [sys.executable, "-c", "from zmqspec.harness import should; print(should(1 > 2, 'one is not above two'))"],
+        [sys.executable, "-c", "from zmqspec.conformance import should; print(should(1 > 2, 'one is not above two'))"],
         cwd=ROOT, capture_output=True, text=True, timeout=scaled(60),
     )
     assert checked.stdout.strip() == "False", checked

@@ -110,7 +110,7 @@ def test_a_failing_test_shows_every_node_it_started_in_the_report():
 
 
 def test_the_reference_implementation_provides_every_role():
-    from zmqspec._roles import ROLES
+    from zmqspec.contract import ROLES
 
     impl = reference()
     assert all(impl.provides(role) for role in ROLES)
@@ -120,7 +120,7 @@ def test_an_implementation_whose_toolchain_is_missing_is_skipped_with_the_reason
     manifest = Path(__file__).parent / "impls" / "needs_toolchain.toml"
     run = subprocess.run(
         [PY, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", "--impl", str(manifest), "--spec", "RR-1",
-         "tests/test_reqrep.py"],
+         "zmqspec/spec/test_reqrep.py"],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent,
     )
     assert run.returncode == 0, run.stdout + run.stderr

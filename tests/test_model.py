@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zmqspec._model import EAGAIN, EFSM, OK, Outcome, ReqRep, Subscribe, Subscriptions, Unsubscribe
+from zmqspec.spec.model import EAGAIN, EFSM, OK, Outcome, ReqRep, Subscribe, Subscriptions, Unsubscribe
 
 pytestmark = pytest.mark.meta
 

@@ -39,6 +39,7 @@ pytestmark = [pytest.mark.meta, pytest.mark.slow, pytest.mark.mutants]
 
 REPO = Path(__file__).resolve().parent.parent
 MUTANTS = REPO / "mutants"
+SPEC = REPO / "zmqspec" / "spec"
 CONTROL = MUTANTS / "reference"
 RUN_TIMEOUT = 180.0  # one run of the suite against one mutant, however it fails
 LEFTOVER_GRACE = 5.0
@@ -103,14 +104,13 @@ class Case:
 
 @cache
 def files_checking() -> dict[str, list[Path]]:
-    """Catalogue id -> the test files that carry it (read from the sources, this file aside),
+    """Catalogue id -> the test files of the specification that carry it (read from the sources),
     the file of the id's catalogue section first."""
     mark = re.compile(r"""mark\.spec\(\s*["']([A-Z]+-\d+)["']""")
     found: dict[str, list[Path]] = {}
-    for path in sorted(Path(__file__).parent.glob("test_*.py")):
-        if path.name != Path(__file__).name:
-            for id_ in sorted(set(mark.findall(path.read_text(encoding="utf-8")))):
-                found.setdefault(id_, []).append(path)
+    for path in sorted(SPEC.glob("test_*.py")):
+        for id_ in sorted(set(mark.findall(path.read_text(encoding="utf-8")))):
+            found.setdefault(id_, []).append(path)
     for id_, paths in found.items():
         paths.sort(key=lambda path: path.name != SECTION_MODULES.get(id_.split("-")[0]))
     return found
@@ -191,7 +191,7 @@ def assert_no_leftovers(folder: Path) -> None:
     assert not described, f"nodes of the run against {folder.name} outlived it:\n" + "\n".join(described)
 
 
-@pytest.mark.timeout(scaled(3 * RUN_TIMEOUT))
+@pytest.mark.timeout(3 * RUN_TIMEOUT)  # pytest-timeout's limit is scaled by the plugin
 @pytest.mark.parametrize("mutant", list(CATCHES))
 def test_the_suite_catches_the_mutant(mutant, tmp_path):
     """Run against a mutant, each expected catalogue id has a test that fails through the

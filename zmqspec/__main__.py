@@ -1,25 +1,29 @@
-"""``python -m zmqspec ROLE [options]``: run one node; ``--help`` lists the roles."""
+"""``python -m zmqspec ROLE [options]``: run one node, or one of the tools; ``--help`` lists them.
+
+Dispatch only: a role's module comes from the role table (:mod:`zmqspec.contract`),
+a tool's from :data:`TOOLS`; each parses its own options.
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-from zmqspec._roles import ROLES
+from zmqspec.contract import ROLES
 
-COMMANDS = {
-    "catalogue": ("zmqspec._catalogue_cli", "print the behaviour catalogue and the tests that check each id"),
-    "demo": ("zmqspec._demo", "run one of the seed's scenarios live: reqrep, pubsub or pipeline"),
-    "report": ("zmqspec._report_cli", "merge conformance reports into one matrix"),
+TOOLS = {
+    "catalogue": ("zmqspec.conformance.catalogue_cli", "print the behaviour catalogue and the tests that check each id"),
+    "demo": ("zmqspec.demo", "run one of the seed's scenarios live: reqrep, pubsub or pipeline"),
+    "report": ("zmqspec.conformance.matrix", "merge conformance reports into one matrix"),
 }
 
 
 def usage() -> str:
-    width = max(map(len, [*ROLES, *COMMANDS]))
+    width = max(map(len, [*ROLES, *TOOLS]))
     lines = ["usage: python -m zmqspec ROLE [options]   (ROLE --help explains one)", "", "roles:"]
-    lines += [f"  {name:<{width}}  {summary}" for name, (_, summary) in ROLES.items()]
-    lines += ["", "commands:"]
-    lines += [f"  {name:<{width}}  {summary}" for name, (_, summary) in COMMANDS.items()]
+    lines += [f"  {name:<{width}}  {role.summary}" for name, role in ROLES.items()]
+    lines += ["", "tools:"]
+    lines += [f"  {name:<{width}}  {summary}" for name, (_, summary) in TOOLS.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -29,9 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(usage())
         return 0
     name, rest = argv[0], argv[1:]
-    entry = ROLES.get(name) or COMMANDS.get(name)
+    entry = (ROLES[name].module, ROLES[name].summary) if name in ROLES else TOOLS.get(name)
     if entry is None:
-        sys.stderr.write(f"zmqspec: error: unknown role or command {name!r} (python -m zmqspec --help lists them)\n")
+        sys.stderr.write(f"zmqspec: error: unknown role or tool {name!r} (python -m zmqspec --help lists them)\n")
         return 2
     try:
         module = importlib.import_module(entry[0])

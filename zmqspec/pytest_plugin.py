@@ -4,7 +4,7 @@ Fixtures
     ``nodes``      start nodes by role; all stopped when the test ends
     ``driver``     a driver node (a scriptable socket of the implementation)
     ``endpoints``  fresh bindable endpoints for tcp, ipc, inproc
-    ``peers``      in-process pyzmq sockets for observing (XPUB, ROUTER, monitors)
+    ``observers``  in-process pyzmq sockets that watch the wire (XPUB, ROUTER, monitors)
     ``implementation``  the implementation under test
 
 Options (docs/conformance.md explains them)
@@ -16,7 +16,7 @@ Options (docs/conformance.md explains them)
     ``--validate-protocol``    check every driver reply against the protocol's JSON Schema
     ``--conformance-report DIR``  write DIR/report.json and DIR/report.md
 
-Every test gets a graded verdict (zmqspec/_verdicts.py): pass, non-strict,
+Every test gets a graded verdict (zmqspec/conformance/verdicts.py): pass, non-strict,
 xfail, not provided, skipped, broken driver or fail. When a test fails,
 each node it started is shown in the report: its command line, exit status,
 stdout and stderr.
@@ -31,18 +31,22 @@ from pathlib import Path
 
 import pytest
 
-from zmqspec import _report, _should
-from zmqspec._impl import Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference
-from zmqspec._interop import PeerRolesError, ScenarioNodes, parse_peer_roles, probe_driver
-from zmqspec._nodes import Endpoints, Nodes
-from zmqspec._peers import Peers
-from zmqspec._validate import ProtocolValidator, ValidatorUnavailable
-from zmqspec._verdicts import (
-    BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, SHOULD_PROPERTY, SPEC_PROPERTY, VERDICT_PROPERTY, WORST_FIRST,
-    phase_verdict, property_of,
+from zmqspec.conformance import report as _report
+from zmqspec.conformance import shoulds as _should
+from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
+from zmqspec.conformance.verdicts import (
+    BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, VERDICT_PROPERTY,
+    WORST_FIRST, phase_verdict, property_of,
 )
-from zmqspec._xfails import Xfails, XfailsError
-from zmqspec._xfails import load as load_xfails
+from zmqspec.conformance.xfails import Xfails, XfailsError
+from zmqspec.conformance.xfails import load as load_xfails
+from zmqspec.harness import deadline
+from zmqspec.harness.implementations import (
+    Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference,
+)
+from zmqspec.harness.observers import Observers
+from zmqspec.harness.scenario import Endpoints, Nodes, PeerRolesError, parse_peer_roles, probe_driver
+from zmqspec.harness.validate import ProtocolValidator, ValidatorUnavailable
 
 NODES_KEY = pytest.StashKey[Nodes]()
 IMPL_KEY = pytest.StashKey[Implementation]()
@@ -149,19 +153,19 @@ def _is_worker(config: pytest.Config) -> bool:
 
 def _unusable_input(config: pytest.Config, settings: Settings) -> str | None:
     """What in the run's options or environment cannot be used, in one line; None when all is well."""
-    from zmqspec import _catalogue, _deadline
-
-    if _deadline.SCALE_PROBLEM:
-        return _deadline.SCALE_PROBLEM
+    if deadline.SCALE_PROBLEM:
+        return deadline.SCALE_PROBLEM
     if settings.report_dir is not None and settings.report_dir.exists() and not settings.report_dir.is_dir():
         return f"--conformance-report {settings.report_dir}: that is a file, not a folder"
     wanted = config.getoption("spec")
-    catalogue = Path(__file__).resolve().parent.parent / "docs" / "behaviours.md"
-    if wanted and catalogue.exists():
-        known = {behaviour.id for behaviour in _catalogue.read_catalogue(catalogue)}
+    if wanted:
+        try:
+            known = {behaviour.id for behaviour in read_catalogue(CATALOGUE)}
+        except CatalogueError as exc:
+            return str(exc)
         unknown = sorted(set(wanted) - known)
         if unknown:
-            return f"--spec {', '.join(unknown)}: no such id in {catalogue} (python -m zmqspec catalogue lists them)"
+            return f"--spec {', '.join(unknown)}: no such id in {CATALOGUE} (python -m zmqspec catalogue lists them)"
     for impl in filter(None, (settings.implementation, settings.peer)):
         if impl.missing():
             continue  # a missing toolchain skips the tests, naming the setup command
@@ -173,7 +177,63 @@ def _unusable_input(config: pytest.Config, settings: Settings) -> str | None:
     return None
 
 
+class XdistHooks:
+    """Hooks that exist only where pytest-xdist is installed and enabled: registered then alone, so
+    that ``-p no:xdist`` (or no xdist at all) runs normally."""
+
+    @staticmethod
+    def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+        """``-n auto``: two workers per core. A test spends most of its time waiting for its nodes,
+        which are other processes, so one worker per core leaves the cores half idle."""
+        return 2 * len(os.sched_getaffinity(0))
+
+
+class TimeoutHooks:
+    """pytest-timeout's per-test limit (the ini ``timeout``, pyproject's 120, or a ``timeout`` marker),
+    stretched by ZMQSPEC_TIMEOUT_SCALE like every other deadline (zmqspec.harness.deadline).
+    Registered only where pytest-timeout is enabled: its hook exists nowhere else."""
+
+    @staticmethod
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_timeout_set_timer(item: pytest.Item, settings):
+        import pytest_timeout
+
+        stretched = settings._replace(timeout=deadline.per_test_timeout(settings.timeout))
+        return pytest_timeout.pytest_timeout_set_timer(item=item, settings=stretched)
+
+
+MARKERS = (
+    "spec(id): the catalogue id (zmqspec/spec/behaviours.md) of the behaviour a test checks",
+    "reqrep: the REQ-REP pattern",
+    "pubsub: the PUB-SUB pattern",
+    "pipeline: the PUSH-PULL pattern",
+    "transport: transports and socket compatibility",
+    "contract: the node contract (docs/contract.md)",
+    "meta: tests of the harness itself, not of ZeroMQ",
+    "slow: takes more than a couple of seconds",
+)
+TIMEOUT_INI = "timeout"  # pytest-timeout's ini key, which the checkout's pyproject.toml sets
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    """Called once every plugin is loaded, before xdist reads ``-n auto`` and before pytest checks the
+    ini keys: add the xdist hooks only where xdist is on, and without pytest-timeout (``-p
+    no:timeout``) accept its ini key and marker, unused, instead of refusing the configuration."""
+    manager = early_config.pluginmanager
+    if manager.hasplugin("xdist") and not manager.has_plugin("zmqspec-xdist"):
+        manager.register(XdistHooks(), "zmqspec-xdist")
+    if manager.hasplugin("timeout") and not manager.has_plugin("zmqspec-timeout"):
+        manager.register(TimeoutHooks(), "zmqspec-timeout")
+    if not manager.hasplugin("timeout"):
+        parser.addini(TIMEOUT_INI, "per-test timeout in seconds (used by pytest-timeout, which is not enabled)")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:  # the specification's markers, wherever it runs from (no ini file needed)
+        config.addinivalue_line("markers", line)
+    if not config.pluginmanager.hasplugin("timeout"):
+        config.addinivalue_line("markers", "timeout(seconds): a per-test timeout (pytest-timeout is not enabled)")
     try:
         settings = _settings(config)
     except (ManifestError, XfailsError, PeerRolesError, ValidatorUnavailable) as exc:
@@ -208,7 +268,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         lines.append(f"zmqspec: expected failures: {settings.xfails.path} ({len(settings.xfails.entries)} entries)")
     if settings.validator is not None:
         lines.append("zmqspec: every driver reply is validated against zmqspec/schemas/driver-protocol.json")
-    lines.append(f"zmqspec: harness peers: pyzmq {zmq.pyzmq_version()}, libzmq {zmq.zmq_version()}")
+    lines.append(f"zmqspec: harness observers: pyzmq {zmq.pyzmq_version()}, libzmq {zmq.zmq_version()}")
     lines += [f"zmqspec: {key}={value}" for key, value in sorted(os.environ.items()) if key.startswith("ZMQSPEC_")]
     return lines
 
@@ -217,12 +277,25 @@ def spec_ids(item: pytest.Item) -> list[str]:
     return [mark.args[0] for mark in item.iter_markers("spec") if mark.args]
 
 
+def test_id(item: pytest.Item) -> str:
+    """The test's id wherever the suite is installed: a test of the specification is named from the
+    spec package (``test_reqrep.py::test_x``), whether the run is from a checkout (pytest's node id
+    ``zmqspec/spec/test_reqrep.py::test_x``) or from an installed wheel (``--pyargs zmqspec.spec``);
+    any other test keeps pytest's node id. Expected failures match it and reports show it."""
+    try:
+        where = Path(os.path.realpath(item.path)).relative_to(SPEC_DIR)
+    except ValueError:
+        return item.nodeid
+    _, sep, rest = item.nodeid.partition("::")
+    return where.as_posix() + sep + rest
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         item.extra_keyword_matches.update(spec_ids(item))
     xfails = config.stash[SETTINGS_KEY].xfails
     if xfails is not None:
-        unmatched = xfails.mark(items, spec_ids)
+        unmatched = xfails.mark(items, test_id, spec_ids)
         if not _is_worker(config) or config.workerinput.get("workerid") == "gw0":
             xfails.warn_unmatched(unmatched)
     wanted = set(config.getoption("spec"))
@@ -230,6 +303,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if wanted & set(spec_ids(item))]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+    if getattr(config.option, "numprocesses", None):
+        # Under xdist hand out the slow tests first: the long ones then overlap with the short ones
+        # instead of ending the run on one busy worker while the others idle.
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -254,7 +331,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         if hasattr(report, "wasxfail"):
             del report.wasxfail
     verdict = phase_verdict(report, call.excinfo, unmet, not_provided)
-    report.user_properties += [(VERDICT_PROPERTY, verdict), (SPEC_PROPERTY, spec_ids(item))]
+    report.user_properties += [(VERDICT_PROPERTY, verdict), (SPEC_PROPERTY, spec_ids(item)),
+                               (TEST_PROPERTY, test_id(item))]
     if unmet:
         report.user_properties.append((SHOULD_PROPERTY, unmet))
         report.sections.append((f"zmqspec: SHOULD not met ({report.when})", "\n".join(unmet)))
@@ -264,6 +342,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         nodes = item.stash.get(NODES_KEY, None)
         if nodes is not None and nodes.started:
             report.sections.append((f"zmqspec nodes ({report.when})", nodes.describe()))
+        if nodes is not None and any(made.transcript for made in nodes.drivers):
+            report.sections.append((f"driver transcript ({report.when})", nodes.describe_transcripts()))
     return report
 
 
@@ -344,7 +424,7 @@ def implementation(pytestconfig: pytest.Config) -> Implementation:
 @pytest.fixture
 def nodes(request: pytest.FixtureRequest, implementation: Implementation):
     settings = request.config.stash[SETTINGS_KEY]
-    started = ScenarioNodes(implementation, settings.peer, settings.validator, settings.peer_roles)
+    started = Nodes(implementation, settings.peer, settings.validator, settings.peer_roles)
     request.node.stash[NODES_KEY] = started
     yield started
     try:
@@ -367,7 +447,7 @@ def endpoints(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def peers():
-    made = Peers()
+def observers():
+    made = Observers()
     yield made
     made.close()

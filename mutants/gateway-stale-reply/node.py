@@ -7,19 +7,19 @@ Caught by RR-7 (through a gateway the client gets the same replies).
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import gateway
 
 
 def relay(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     frontend, backend = ctx.socket(zmq.REP), ctx.socket(zmq.REQ)
-    bound_front = _node.attach(frontend, args.frontend_bind, args.frontend_connect, _node.DEFAULT_BIND)
-    bound_back = _node.attach(backend, args.backend_bind, args.backend_connect)
-    _node.ready(frontend=bound_front, backend=bound_back)
-    _node.quit_on_stdin_eof()
+    bound_front = _kit.attach(frontend, args.frontend_bind, args.frontend_connect, _kit.DEFAULT_BIND)
+    bound_back = _kit.attach(backend, args.backend_bind, args.backend_connect)
+    _kit.ready(frontend=bound_front, backend=bound_back)
+    _kit.quit_on_stdin_eof()
     previous = None
     while True:
         backend.send_multipart(frontend.recv_multipart())

@@ -8,19 +8,19 @@ PS-2 (the publisher never waits for subscribers).
 import random
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import weather_pub
 
 
 def publish(args) -> int:
     import zmq
 
-    sock = _node.context(args).socket(zmq.XPUB)
+    sock = _kit.context(args).socket(zmq.XPUB)
     if args.sndhwm is not None:
         sock.sndhwm = args.sndhwm
-    bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
-    _node.ready(pub=bound)
-    _node.quit_on_stdin_eof()
+    bound = _kit.attach(sock, args.bind, args.connect, _kit.DEFAULT_BIND)
+    _kit.ready(pub=bound)
+    _kit.quit_on_stdin_eof()
     sock.recv()  # the bug: wait for a subscriber
     rng = random.Random(args.seed)
     seq, sent = args.first_seq % weather_pub.SEQ_MODULUS, 0

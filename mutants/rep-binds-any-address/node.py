@@ -6,10 +6,10 @@ loopback. Caught by NC-2 (a node binds loopback unless told otherwise).
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import rep_server
 
-_node.DEFAULT_BIND = "tcp://0.0.0.0:*"  # the bug
+_kit.DEFAULT_BIND = "tcp://0.0.0.0:*"  # the bug
 
 if __name__ == "__main__":
     sys.exit(rep_server.main(sys.argv[1:]))

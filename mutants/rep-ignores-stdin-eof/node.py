@@ -6,10 +6,10 @@ The bug: the stdin lifeline is never started. Caught by NC-3 (a node exits
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import rep_server
 
-_node.quit_on_stdin_eof = lambda: None  # the bug
+_kit.quit_on_stdin_eof = lambda: None  # the bug
 
 if __name__ == "__main__":
     sys.exit(rep_server.main(sys.argv[1:]))

@@ -5,11 +5,11 @@ Caught by RR-1 (the output lines are exact, byte for byte).
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import rep_server
 
-say = _node.say
-_node.say = lambda text="", end="\n": say(text.replace("SENDING:  ", "SENDING: ", 1), end)
+say = _kit.say
+_kit.say = lambda text="", end="\n": say(text.replace("SENDING:  ", "SENDING: ", 1), end)
 
 if __name__ == "__main__":
     sys.exit(rep_server.main(sys.argv[1:]))

@@ -7,10 +7,10 @@ the endpoints each socket actually bound).
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import rep_server
 
-attach = _node.attach
+attach = _kit.attach
 
 
 def attach_reporting_the_request(sock, binds, connects, default_bind=None) -> list[str]:
@@ -18,7 +18,7 @@ def attach_reporting_the_request(sock, binds, connects, default_bind=None) -> li
     return binds or ([default_bind] if default_bind and not connects else [])  # the bug
 
 
-_node.attach = attach_reporting_the_request
+_kit.attach = attach_reporting_the_request
 
 if __name__ == "__main__":
     sys.exit(rep_server.main(sys.argv[1:]))

@@ -7,10 +7,10 @@ asks for one. Caught by NC-5 (bad arguments: exit 2, one line on stderr).
 import argparse
 import sys
 
-from zmqspec import _node
+from zmqspec import cli
 from zmqspec.roles import rep_server
 
-_node._OneLineParser.error = argparse.ArgumentParser.error  # the bug
+cli.OneLineParser.error = argparse.ArgumentParser.error  # the bug
 
 if __name__ == "__main__":
     sys.exit(rep_server.main(sys.argv[1:]))

@@ -6,11 +6,11 @@ without `action="append"` keeps one value). Caught by RR-2.
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import req_client
 
-attach = _node.attach
-_node.attach = lambda sock, binds, connects, default_bind=None: attach(sock, binds, connects[:1], default_bind)
+attach = _kit.attach
+_kit.attach = lambda sock, binds, connects, default_bind=None: attach(sock, binds, connects[:1], default_bind)
 
 if __name__ == "__main__":
     sys.exit(req_client.main(sys.argv[1:]))

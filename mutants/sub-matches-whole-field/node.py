@@ -8,27 +8,27 @@ receives the updates it prefixes).
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles import weather_sub
 
 
 def average(args) -> int:
     import zmq
 
-    sock = _node.context(args).socket(zmq.SUB)
-    bound = _node.attach(sock, args.bind, args.connect)
+    sock = _kit.context(args).socket(zmq.SUB)
+    bound = _kit.attach(sock, args.bind, args.connect)
     sock.subscribe(b"")
-    _node.ready(sub=bound)
-    _node.quit_on_stdin_eof()
+    _kit.ready(sub=bound)
+    _kit.quit_on_stdin_eof()
     total_temp, received, zipcode = 0, 0, ""
     while received < args.count:
         msg = sock.recv().decode("utf-8", "backslashreplace")
         fields = msg.split()
         if fields[0] != args.filter:  # the bug: equality, not a prefix
             continue
-        _node.say(f"RECEIVED: {msg}")
+        _kit.say(f"RECEIVED: {msg}")
         zipcode, received, total_temp = fields[0], received + 1, total_temp + int(fields[1])
-    _node.say(f"AVERAGE TEMPERATURE FOR {zipcode}: {total_temp / args.count:+.2f}")
+    _kit.say(f"AVERAGE TEMPERATURE FOR {zipcode}: {total_temp / args.count:+.2f}")
     return 0
 
 

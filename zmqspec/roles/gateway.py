@@ -8,29 +8,27 @@ requests over the inner servers in turn.
 
 from __future__ import annotations
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "gateway"
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "frontend REP", "frontend-", " (facing the clients)")
-    _node.endpoint_options(p, "backend REQ", "backend-", " (facing the servers)")
+    p = _kit.role_parser(ROLE, __doc__)
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: relay(args))
+    return _kit.run(ROLE, lambda: relay(args))
 
 
 def relay(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     frontend = ctx.socket(zmq.REP)
     backend = ctx.socket(zmq.REQ)
-    bound_front = _node.attach(frontend, args.frontend_bind, args.frontend_connect, _node.DEFAULT_BIND)
-    bound_back = _node.attach(backend, args.backend_bind, args.backend_connect)
-    _node.ready(frontend=bound_front, backend=bound_back)
-    _node.quit_on_stdin_eof()
+    bound_front = _kit.attach_socket(frontend, args, ROLE, "frontend")
+    bound_back = _kit.attach_socket(backend, args, ROLE, "backend")
+    _kit.ready(frontend=bound_front, backend=bound_back)
+    _kit.quit_on_stdin_eof()
     while True:
         backend.send_multipart(frontend.recv_multipart())
         frontend.send_multipart(backend.recv_multipart())

@@ -7,33 +7,32 @@ to its first frame; the other frames come back unchanged.
 
 from __future__ import annotations
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "rep-server"
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
+    p = _kit.role_parser(ROLE, __doc__)
     p.add_argument("--name", default="server", help="the name put in front of every reply (default: server)")
-    _node.endpoint_options(p, "REP")
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: serve(args))
+    return _kit.run(ROLE, lambda: serve(args))
 
 
 def serve(args) -> int:
     import zmq
 
-    _node.say("STARTING SERVER")
-    ctx = _node.context(args)
+    _kit.say("STARTING SERVER")
+    ctx = _kit.context(args)
     sock = ctx.socket(zmq.REP)
-    bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
-    _node.say("READY")
-    _node.ready(rep=bound)
-    _node.quit_on_stdin_eof()
+    bound = _kit.attach_socket(sock, args, ROLE, "rep")
+    _kit.say("READY")
+    _kit.ready(rep=bound)
+    _kit.quit_on_stdin_eof()
     prefix = args.name.encode() + b","
     while True:
         frames = sock.recv_multipart()
         message = frames[0].decode("utf-8", "backslashreplace")
-        _node.say(f"RECEIVED: {message}")
-        _node.say(f"SENDING:  {args.name},{message}")
+        _kit.say(f"RECEIVED: {message}")
+        _kit.say(f"SENDING:  {args.name},{message}")
         sock.send_multipart([prefix + frames[0], *frames[1:]])

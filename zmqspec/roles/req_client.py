@@ -15,41 +15,40 @@ from __future__ import annotations
 
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "req-client"
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "REQ")
+    p = _kit.role_parser(ROLE, __doc__)
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: converse(args))
+    return _kit.run(ROLE, lambda: converse(args))
 
 
 def converse(args) -> int:
     import zmq
 
-    sock = _node.context(args).socket(zmq.REQ)
-    bound = _node.attach(sock, args.bind, args.connect)
-    _node.ready(req=bound)
+    sock = _kit.context(args).socket(zmq.REQ)
+    bound = _kit.attach_socket(sock, args, ROLE, "req")
+    _kit.ready(req=bound)
     while True:
-        _node.say(">> ", end="")
+        _kit.say(">> ", end="")
         raw = sys.stdin.buffer.readline()  # bytes: a line that is not UTF-8 is sent as it is
         if not raw:
             return 0
         raw = raw.rstrip(b"\r\n")
         line = raw.decode("utf-8", "backslashreplace")
-        _node.say(f"SENDING: {line}")
+        _kit.say(f"SENDING: {line}")
         sock.send(raw)
         frames = sock.recv_multipart()
         if len(frames) > 1:
-            _node.warn(ROLE, f"reply has {len(frames)} frames; printing the first only")
+            _kit.warn(ROLE, f"reply has {len(frames)} frames; printing the first only")
         reply = frames[0].decode("utf-8", "backslashreplace")
         name, comma, message = reply.partition(",")
         if not comma:
-            _node.warn(ROLE, f"reply has no 'name,' in front: {reply[:40]!r}")
+            _kit.warn(ROLE, f"reply has no 'name,' in front: {reply[:40]!r}")
             name, message = "", reply
-        _node.say(f"RECEIVED: {message} FROM {name}")
+        _kit.say(f"RECEIVED: {message} FROM {name}")
         if line == "bye":
             return 0

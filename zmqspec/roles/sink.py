@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "sink"
 KILL = b"KILL"
@@ -29,11 +29,9 @@ TEN_MARKS = ":" + "." * 9  # the marks of ten results in a row, from a multiple 
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "result PULL")
-    _node.endpoint_options(p, "kill PUB", "kill-", " (the workers' kill signal)")
+    p = _kit.role_parser(ROLE, __doc__)
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: gather(args))
+    return _kit.run(ROLE, lambda: gather(args))
 
 
 def shown_port(endpoint: str) -> str:
@@ -72,14 +70,14 @@ def one_frame(sock, flags: int = 0) -> bytes | None:
 def skip_the_rest(sock) -> None:
     """Take the other frames of a message whose first frame was received, saying so on stderr."""
     frames = 1 + len(sock.recv_multipart())
-    _node.warn(ROLE, f"ignoring a message of {frames} frames (the sink takes one-frame messages)")
+    _kit.warn(ROLE, f"ignoring a message of {frames} frames (the sink takes one-frame messages)")
 
 
 def task_count(results) -> int:
     """The first message: N as 8 bytes big-endian. Anything else is ignored, and the sink waits on."""
     while (first := one_frame(results)) is None or len(first) != COUNT_BYTES:
         if first is not None:
-            _node.warn(ROLE, f"ignoring a first message that is not {COUNT_BYTES} bytes (N): {shown(first)}")
+            _kit.warn(ROLE, f"ignoring a first message that is not {COUNT_BYTES} bytes (N): {shown(first)}")
     return int.from_bytes(first, "big")
 
 
@@ -101,29 +99,29 @@ def gather_queued(results, gathered: int, tasks: int) -> int:
             skip_the_rest(results)
             continue
         gathered += 1
-    _node.say(marks(first, gathered - first), end="")
+    _kit.say(marks(first, gathered - first), end="")
     return gathered
 
 
 def gather(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     results = ctx.socket(zmq.PULL)
     kill = ctx.socket(zmq.PUB)
     results.maxmsgsize = MAX_MESSAGE_BYTES
-    bound_results = _node.attach(results, args.bind, args.connect, _node.DEFAULT_BIND)
-    bound_kill = _node.attach(kill, args.kill_bind, args.kill_connect, _node.DEFAULT_BIND)
+    bound_results = _kit.attach_socket(results, args, ROLE, "results")
+    bound_kill = _kit.attach_socket(kill, args, ROLE, "kill")
     where = bound_results[0] if bound_results else args.connect[0]
-    _node.say(f"STARTING SERVER AT {shown_port(where)}")
-    _node.ready(results=bound_results, kill=bound_kill)
-    _node.quit_on_stdin_eof()
+    _kit.say(f"STARTING SERVER AT {shown_port(where)}")
+    _kit.ready(results=bound_results, kill=bound_kill)
+    _kit.quit_on_stdin_eof()
     tasks = task_count(results)
-    _node.say(f"GATHER {tasks} TASKS.")
+    _kit.say(f"GATHER {tasks} TASKS.")
     started = time.time()
     gathered = 0
     while gathered < tasks:
         gathered = gather_queued(results, gathered, tasks)
-    _node.say(f"\nELAPSED TIME: {time.time() - started:.2f}")
+    _kit.say(f"\nELAPSED TIME: {time.time() - started:.2f}")
     kill.send(KILL)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles.weather_pub import update
 
 ROLE = "sync-pub"
@@ -22,28 +22,26 @@ HELLO_INTERVAL_MS = 10
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "PUB")
-    _node.endpoint_options(p, "sync REP", "sync-", " (subscribers report in here)")
-    p.add_argument("--subscribers", type=_node.positive_int, required=True, help="how many subscribers to wait for")
-    p.add_argument("--count", type=_node.non_negative_int, default=1000, help="how many updates to publish (default 1000)")
+    p = _kit.role_parser(ROLE, __doc__)
+    p.add_argument("--subscribers", type=_kit.positive_int, required=True, help="how many subscribers to wait for")
+    p.add_argument("--count", type=_kit.non_negative_int, default=1000, help="how many updates to publish (default 1000)")
     p.add_argument("--seed", type=int, default=None, help="seed the random updates")
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: publish(args))
+    return _kit.run(ROLE, lambda: publish(args))
 
 
 def publish(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     pub = ctx.socket(zmq.PUB)
     pub.sndhwm = 0
     pub.linger = -1
     sync = ctx.socket(zmq.REP)
-    bound_pub = _node.attach(pub, args.bind, args.connect, _node.DEFAULT_BIND)
-    bound_sync = _node.attach(sync, args.sync_bind, args.sync_connect, _node.DEFAULT_BIND)
-    _node.ready(pub=bound_pub, sync=bound_sync)
-    _node.quit_on_stdin_eof()
+    bound_pub = _kit.attach_socket(pub, args, ROLE, "pub")
+    bound_sync = _kit.attach_socket(sync, args, ROLE, "sync")
+    _kit.ready(pub=bound_pub, sync=bound_sync)
+    _kit.quit_on_stdin_eof()
     synced = 0
     while synced < args.subscribers:
         if sync.poll(HELLO_INTERVAL_MS):
@@ -52,10 +50,10 @@ def publish(args) -> int:
             synced += 1
         else:
             pub.send(HELLO)
-    _node.say(f"SUBSCRIBERS READY: {synced}")
+    _kit.say(f"SUBSCRIBERS READY: {synced}")
     rng = random.Random(args.seed)
     for seq in range(args.count):
         pub.send(update(rng, seq % 1_000_000, 1, 99999).encode())
     pub.send(END)
-    _node.say(f"PUBLISHED {args.count} UPDATES")
+    _kit.say(f"PUBLISHED {args.count} UPDATES")
     return 0

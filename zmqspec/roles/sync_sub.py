@@ -10,18 +10,16 @@ line on stderr and not counted.
 
 from __future__ import annotations
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles.sync_pub import END, HELLO
 
 ROLE = "sync-sub"
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "SUB")
-    _node.endpoint_options(p, "sync REQ", "sync-", " (to report in to sync-pub)")
+    p = _kit.role_parser(ROLE, __doc__)
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: subscribe(args))
+    return _kit.run(ROLE, lambda: subscribe(args))
 
 
 def one_frame(sub) -> bytes | None:
@@ -29,22 +27,22 @@ def one_frame(sub) -> bytes | None:
     frames = sub.recv_multipart()
     if len(frames) == 1:
         return frames[0]
-    _node.warn(ROLE, f"skipping a message of {len(frames)} frames (an update is one frame)")
+    _kit.warn(ROLE, f"skipping a message of {len(frames)} frames (an update is one frame)")
     return None
 
 
 def subscribe(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     sub = ctx.socket(zmq.SUB)
     sub.rcvhwm = 0
     sync = ctx.socket(zmq.REQ)
-    bound_sub = _node.attach(sub, args.bind, args.connect)
+    bound_sub = _kit.attach_socket(sub, args, ROLE, "sub")
     sub.subscribe(b"")
-    bound_sync = _node.attach(sync, args.sync_bind, args.sync_connect)
-    _node.ready(sub=bound_sub, sync=bound_sync)
-    _node.quit_on_stdin_eof()
+    bound_sync = _kit.attach_socket(sync, args, ROLE, "sync")
+    _kit.ready(sub=bound_sub, sync=bound_sync)
+    _kit.quit_on_stdin_eof()
     while one_frame(sub) != HELLO:
         pass
     sync.send(b"")
@@ -53,5 +51,5 @@ def subscribe(args) -> int:
     while (msg := one_frame(sub)) != END:
         if msg not in (HELLO, None):
             updates += 1
-    _node.say(f"RECEIVED {updates} UPDATES")
+    _kit.say(f"RECEIVED {updates} UPDATES")
     return 0

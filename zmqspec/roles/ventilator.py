@@ -15,19 +15,17 @@ from __future__ import annotations
 import random
 import sys
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 from zmqspec.roles.worker import MAX_WORKLOAD_MS
 
 ROLE = "ventilator"
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "task PUSH", "", " (facing the workers)")
-    _node.endpoint_options(p, "sink PUSH", "sink-", " (to tell the sink N)")
-    p.add_argument("--tasks", type=_node.non_negative_int, default=100_000, help="N, how many tasks (default 100000)")
-    p.add_argument("--cost-min", type=_node.non_negative_int, default=1, help="smallest workload in ms (default 1)")
-    p.add_argument("--cost-max", type=_node.non_negative_int, default=99,
+    p = _kit.role_parser(ROLE, __doc__)
+    p.add_argument("--tasks", type=_kit.non_negative_int, default=100_000, help="N, how many tasks (default 100000)")
+    p.add_argument("--cost-min", type=_kit.non_negative_int, default=1, help="smallest workload in ms (default 1)")
+    p.add_argument("--cost-max", type=_kit.non_negative_int, default=99,
                    help=f"largest workload in ms (default 99, at most {MAX_WORKLOAD_MS})")
     p.add_argument("--zero-cost", action="store_true", help="every workload 0 ms (for throughput measurements)")
     p.add_argument("--seed", type=int, default=None, help="seed the random workloads")
@@ -40,7 +38,7 @@ def main(argv: list[str]) -> int:
         p.error(f"--cost-max must be at most {MAX_WORKLOAD_MS} ms (a worker skips a longer task), got {args.cost_max}")
     if not args.sink_bind and not args.sink_connect:
         p.error("needs the sink's endpoint (--sink-connect)")
-    return _node.run(ROLE, lambda: ventilate(args))
+    return _kit.run(ROLE, lambda: ventilate(args))
 
 
 def deal(tasks, args) -> int:
@@ -61,22 +59,22 @@ def deal(tasks, args) -> int:
 def ventilate(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     tasks = ctx.socket(zmq.PUSH)
     sink = ctx.socket(zmq.PUSH)
     tasks.linger = sink.linger = -1  # every queued task is delivered on the way out
-    bound_tasks = _node.attach(tasks, args.bind, args.connect, _node.DEFAULT_BIND)
-    bound_sink = _node.attach(sink, args.sink_bind, args.sink_connect)
+    bound_tasks = _kit.attach_socket(tasks, args, ROLE, "tasks")
+    bound_sink = _kit.attach_socket(sink, args, ROLE, "sink")
     sink.send(args.tasks.to_bytes(8, "big"))
-    _node.say("START VENT SERVER")
-    _node.ready(tasks=bound_tasks, sink=bound_sink)
-    _node.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
+    _kit.say("START VENT SERVER")
+    _kit.ready(tasks=bound_tasks, sink=bound_sink)
+    _kit.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
     if not sys.stdin.buffer.readline():
         return 0
-    _node.say()
+    _kit.say()
     total = deal(tasks, args)
-    _node.say(f"TOTAL EXPECTED COST: {total}")
-    _node.say("PRESS ENTER TO QUIT", end="")
+    _kit.say(f"TOTAL EXPECTED COST: {total}")
+    _kit.say("PRESS ENTER TO QUIT", end="")
     sys.stdin.buffer.readline()
-    _node.say()
+    _kit.say()
     return 0

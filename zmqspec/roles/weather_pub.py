@@ -11,29 +11,28 @@ from __future__ import annotations
 import random
 import time
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "weather-pub"
 SEQ_MODULUS = 1_000_000
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "PUB")
-    p.add_argument("--count", type=_node.non_negative_int, default=0,
+    p = _kit.role_parser(ROLE, __doc__)
+    p.add_argument("--count", type=_kit.non_negative_int, default=0,
                    help="stop after this many updates (default 0: never stop)")
-    p.add_argument("--rate", type=_node.non_negative_int, default=0,
+    p.add_argument("--rate", type=_kit.non_negative_int, default=0,
                    help="at most this many updates a second (default 0: as fast as possible)")
     p.add_argument("--zip-min", type=int, default=1, help="smallest zipcode (default 1)")
     p.add_argument("--zip-max", type=int, default=99999, help="largest zipcode (default 99999)")
-    p.add_argument("--first-seq", type=_node.non_negative_int, default=0,
+    p.add_argument("--first-seq", type=_kit.non_negative_int, default=0,
                    help="the seq of the first update (default 0)")
     p.add_argument("--seed", type=int, default=None, help="seed the random updates, for a repeatable stream")
-    p.add_argument("--sndhwm", type=_node.non_negative_int, default=None, help="the PUB socket's send high-water mark")
+    p.add_argument("--sndhwm", type=_kit.non_negative_int, default=None, help="the PUB socket's send high-water mark")
     args = p.parse_args(argv)
     if not 1 <= args.zip_min <= args.zip_max <= 99999:
         p.error("need 1 <= --zip-min <= --zip-max <= 99999")
-    return _node.run(ROLE, lambda: publish(args))
+    return _kit.run(ROLE, lambda: publish(args))
 
 
 def update(rng: random.Random, seq: int, zip_min: int, zip_max: int) -> str:
@@ -46,12 +45,12 @@ def update(rng: random.Random, seq: int, zip_min: int, zip_max: int) -> str:
 def publish(args) -> int:
     import zmq
 
-    sock = _node.context(args).socket(zmq.PUB)
+    sock = _kit.context(args).socket(zmq.PUB)
     if args.sndhwm is not None:
         sock.sndhwm = args.sndhwm
-    bound = _node.attach(sock, args.bind, args.connect, _node.DEFAULT_BIND)
-    _node.ready(pub=bound)
-    _node.quit_on_stdin_eof()
+    bound = _kit.attach_socket(sock, args, ROLE, "pub")
+    _kit.ready(pub=bound)
+    _kit.quit_on_stdin_eof()
     rng = random.Random(args.seed)
     period = 1.0 / args.rate if args.rate else 0.0
     next_at = time.monotonic()

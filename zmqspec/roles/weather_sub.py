@@ -13,30 +13,29 @@ from __future__ import annotations
 
 import re
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "weather-sub"
 UPDATE = re.compile(r"\s*(\S+)\s+([+-]?[0-9]+)\s+[+-]?[0-9]+\s+[0-9]+\s*")
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "SUB")
+    p = _kit.role_parser(ROLE, __doc__)
     p.add_argument("--filter", default="10001", help="the zipcode prefix to subscribe to (default 10001; '' for all)")
-    p.add_argument("--count", type=_node.positive_int, default=50, help="how many updates to average (default 50)")
+    p.add_argument("--count", type=_kit.positive_int, default=50, help="how many updates to average (default 50)")
     args = p.parse_args(argv)
-    return _node.run(ROLE, lambda: average(args))
+    return _kit.run(ROLE, lambda: average(args))
 
 
 def average(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     sock = ctx.socket(zmq.SUB)
-    bound = _node.attach(sock, args.bind, args.connect)
+    bound = _kit.attach_socket(sock, args, ROLE, "sub")
     sock.setsockopt_string(zmq.SUBSCRIBE, args.filter)
-    _node.ready(sub=bound)
-    _node.quit_on_stdin_eof()
+    _kit.ready(sub=bound)
+    _kit.quit_on_stdin_eof()
     total_temp = 0
     zipcode = ""
     counted = 0
@@ -46,11 +45,11 @@ def average(args) -> int:
         update = UPDATE.fullmatch(msg) if len(frames) == 1 else None
         if update is None:
             what = f"{len(frames)} frames" if len(frames) > 1 else repr(msg[:40])
-            _node.warn(ROLE, f"skipping a message that is not a weather update 'zipcode temp hum seq': {what}")
+            _kit.warn(ROLE, f"skipping a message that is not a weather update 'zipcode temp hum seq': {what}")
             continue
-        _node.say(f"RECEIVED: {msg}")
+        _kit.say(f"RECEIVED: {msg}")
         zipcode, temp = update.group(1), int(update.group(2))
         total_temp += temp
         counted += 1
-    _node.say(f"AVERAGE TEMPERATURE FOR {zipcode}: {total_temp / args.count:+.2f}")
+    _kit.say(f"AVERAGE TEMPERATURE FOR {zipcode}: {total_temp / args.count:+.2f}")
     return 0

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 
-from zmqspec import _node
+from zmqspec.roles import _kit
 
 ROLE = "worker"
 KILL = b"KILL"
@@ -35,16 +35,13 @@ ZMTP2_GRACE_S = 0.5  # with --accept-zmtp2: how long a connected peer has to rep
 
 
 def main(argv: list[str]) -> int:
-    p = _node.parser(ROLE, __doc__)
-    _node.endpoint_options(p, "task PULL", "", " (to the ventilator)")
-    _node.endpoint_options(p, "result PUSH", "sink-", " (to the sink)")
-    _node.endpoint_options(p, "kill SUB", "kill-", " (to the sink's kill PUB)")
+    p = _kit.role_parser(ROLE, __doc__)
     p.add_argument("--wait-connected", action="store_true",
                    help="print the ready line only once every connect has completed its ZMTP handshake")
     args = p.parse_args(argv)
     if not (args.bind or args.connect) or not (args.sink_bind or args.sink_connect):
         p.error("needs the ventilator's (--connect) and the sink's (--sink-connect) endpoints")
-    return _node.run(ROLE, lambda: work(args))
+    return _kit.run(ROLE, lambda: work(args))
 
 
 def await_handshakes(monitor, expected: int, zmtp2: bool) -> None:
@@ -88,7 +85,7 @@ def workload_ms(task: bytes) -> int | None:
 def work(args) -> int:
     import zmq
 
-    ctx = _node.context(args)
+    ctx = _kit.context(args)
     tasks = ctx.socket(zmq.PULL)
     results = ctx.socket(zmq.PUSH)
     kill = ctx.socket(zmq.SUB)
@@ -102,15 +99,15 @@ def work(args) -> int:
     events = zmq.EVENT_CONNECTED | zmq.EVENT_HANDSHAKE_SUCCEEDED
     monitors = [sock.get_monitor_socket(events) if args.wait_connected else None for sock, _, _ in sockets]
     bound_tasks, bound_results, bound_kill = (
-        _node.attach(sock, binds, connects) if binds or connects else [] for sock, binds, connects in sockets
+        _kit.attach(sock, binds, connects) if binds or connects else [] for sock, binds, connects in sockets
     )
     for (sock, _, connects), monitor in zip(sockets, monitors):
         if monitor is not None:
             await_handshakes(monitor, len(connects), args.accept_zmtp2)
             sock.disable_monitor()
             monitor.close(linger=0)
-    _node.ready(tasks=bound_tasks, sink=bound_results, kill=bound_kill)
-    _node.quit_on_stdin_eof()
+    _kit.ready(tasks=bound_tasks, sink=bound_results, kill=bound_kill)
+    _kit.quit_on_stdin_eof()
     poller = zmq.Poller()
     poller.register(tasks, zmq.POLLIN)
     poller.register(kill, zmq.POLLIN)
@@ -129,9 +126,9 @@ def killed(kill) -> bool:
         if signal == [KILL]:
             return True
         if len(signal) > 1:
-            _node.warn(ROLE, f"ignoring a control message of {len(signal)} frames (the kill signal is one frame)")
+            _kit.warn(ROLE, f"ignoring a control message of {len(signal)} frames (the kill signal is one frame)")
         else:
-            _node.warn(ROLE, f"ignoring unknown control message {shown(signal[0])}")
+            _kit.warn(ROLE, f"ignoring unknown control message {shown(signal[0])}")
     return False
 
 
@@ -150,7 +147,7 @@ def work_queued_tasks(tasks, results, kill) -> bool:
     def finish() -> None:
         nonlocal done
         if done:
-            _node.say("." * done, end="")
+            _kit.say("." * done, end="")
             for _ in range(done):
                 results.send(b"")
             done = 0
@@ -163,18 +160,18 @@ def work_queued_tasks(tasks, results, kill) -> bool:
                 return False
             if tasks.get(zmq.RCVMORE):  # get(), not the attribute: this runs once per task
                 frames = 1 + len(tasks.recv_multipart())
-                _node.warn(ROLE, f"skipping a task of {frames} frames (a task is one frame)")
+                _kit.warn(ROLE, f"skipping a task of {frames} frames (a task is one frame)")
                 continue
             cost = workload_ms(task)
             if cost is None:
-                _node.warn(ROLE, f"skipping a task that is not a workload of 0..{MAX_WORKLOAD_MS} ms "
+                _kit.warn(ROLE, f"skipping a task that is not a workload of 0..{MAX_WORKLOAD_MS} ms "
                                  f"in decimal digits: {shown(task)}")
                 continue
             if cost:
                 finish()
                 if killed(kill):
                     return True
-                _node.say(".", end="")
+                _kit.say(".", end="")
                 time.sleep(cost * 0.001)
                 results.send(b"")
             else:

@@ -6,7 +6,7 @@ tests/impls/partial.toml, whose xfails file lists two of them, each test earns o
 
 import pytest
 
-from zmqspec.harness import should
+from zmqspec.conformance import should
 
 
 @pytest.mark.spec("RR-1")

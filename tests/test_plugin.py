@@ -1,0 +1,75 @@
+"""The plugin stays out of pytest's way: whatever pytest is run with, it gives pytest's own behaviour.
+
+Each case runs pytest in a subprocess on a tiny inner suite (tests/inner_suites/):
+a test module that cannot be imported is pytest's collection error (exit
+status 2), and a run without pytest-xdist or without pytest-timeout runs,
+never an INTERNALERROR, a refused configuration or a traceback from the plugin.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zmqspec.harness import scaled
+
+pytestmark = pytest.mark.meta
+
+ROOT = Path(__file__).resolve().parent.parent
+INNER = Path(__file__).resolve().parent / "inner_suites"
+RUN_DEADLINE = 120.0
+OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
+
+
+def run_pytest(*args: str) -> subprocess.CompletedProcess:
+    """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=scaled(RUN_DEADLINE))
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        pytest.fail(f"{' '.join(argv)} was still running after {scaled(RUN_DEADLINE):.0f} s\n{output[-3000:]}")
+    return subprocess.CompletedProcess(argv, proc.returncode, output, "")
+
+
+def shown(done: subprocess.CompletedProcess) -> str:
+    return f"$ {' '.join(done.args)}\nexit status {done.returncode}\n{done.stdout[-4000:]}"
+
+
+def assert_no_crash(done: subprocess.CompletedProcess) -> None:
+    assert "INTERNALERROR" not in done.stdout, f"the plugin crashed pytest\n{shown(done)}"
+    assert "Unknown config option" not in done.stdout, f"the configuration was refused\n{shown(done)}"
+
+
+def test_a_spec_module_that_fails_to_import_is_pytests_collection_error_with_status_2():
+    """A test module that cannot be imported: pytest reports the collection error, naming the
+    module and the import, and exits 2 (interrupted), as it does without the plugin."""
+    done = run_pytest("-q", str(INNER / "fails_to_import.py"))
+    assert_no_crash(done)
+    assert done.returncode == 2, f"expected exit status 2 (a collection error)\n{shown(done)}"
+    assert "ERROR collecting" in done.stdout and "zmqspec_no_such_module" in done.stdout, shown(done)
+    assert "AttributeError" not in done.stdout, f"the plugin broke on the collection report\n{shown(done)}"
+
+
+def test_a_run_without_xdist_runs_normally():
+    """``-p no:xdist``: no INTERNALERROR about xdist's hooks; the tests run and pass."""
+    done = run_pytest("-q", "-p", "no:xdist", str(INNER / "plain.py"))
+    assert_no_crash(done)
+    assert done.returncode == 0 and "1 passed" in done.stdout, shown(done)
+
+
+def test_a_run_without_pytest_timeout_runs_normally():
+    """``-p no:timeout``: the checkout's ``timeout`` setting is not refused; the tests run and pass."""
+    done = run_pytest("-q", "-p", "no:timeout", str(INNER / "plain.py"))
+    assert_no_crash(done)
+    assert done.returncode == 0 and "1 passed" in done.stdout, shown(done)

@@ -1,0 +1,200 @@
+"""The scenario: the nodes of one test, started by role, stopped together.
+
+Tests ask for a role, never for a command: ``nodes.start("rep-server",
+"--name", "A")`` runs whatever command the implementation under test gives
+for that role, waits for its ready line, and hands back the ``Node``.
+Everything started here is stopped (process group and all) by ``stop_all``.
+
+Interop runs two implementations against each other without touching a
+test: ``--peer-impl B --peer-roles rep-server,worker`` makes every
+``nodes.start("rep-server", ...)`` and ``nodes.start("worker", ...)`` run
+B's node, and every other role run the implementation under test (A). So a
+scenario "req-client talks to rep-servers" becomes "A's client talks to B's
+servers". Tests that ask for ``peer=True`` themselves get B as before.
+
+``end_drivers`` ends drivers the way the contract says (``quit``, then exit
+0) when a test has passed, so a driver that does not keep that promise is
+reported as a broken driver rather than silently killed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Collection
+
+import pytest
+
+from zmqspec.contract import ROLES
+from zmqspec.harness.deadline import scaled
+from zmqspec.harness.driver_client import Driver, DriverError, DriverProtocolError
+from zmqspec.harness.implementations import Implementation
+from zmqspec.harness.process import Node, NodeFailure
+
+READY_TIMEOUT = 15.0
+QUIT_TIMEOUT = 3.0
+IPC_PATH_LIMIT = 107
+
+
+class PeerRolesError(Exception):
+    """A --peer-roles value that names no role; the message is one line."""
+
+
+def parse_peer_roles(values: list[str]) -> frozenset[str]:
+    roles = {role.strip() for value in values for role in value.split(",") if role.strip()}
+    unknown = sorted(roles - set(ROLES))
+    if unknown:
+        raise PeerRolesError(f"--peer-roles: unknown roles {unknown}; the roles are: {', '.join(ROLES)}")
+    return frozenset(roles)
+
+
+class TrackedDriver(Driver):
+    """A Driver that remembers whether the test already told it to quit."""
+
+    quit_sent = False
+
+    def quit(self) -> None:
+        self.quit_sent = True
+        super().quit()
+
+
+class Nodes:
+    """The nodes of one scenario. ``peer`` is the other implementation of interop runs, and
+    ``peer_roles`` the roles it plays; ``validator`` checks every driver reply (--validate-protocol)."""
+
+    def __init__(self, implementation: Implementation, peer: Implementation | None = None, validator=None,
+                 peer_roles: frozenset[str] = frozenset()):
+        self.implementation = implementation
+        self.peer = peer or implementation
+        self.peer_roles = peer_roles
+        self.started: list[Node] = []
+        self.drivers: list[TrackedDriver] = []
+        self._validator = validator
+        self._labels: Counter[str] = Counter()
+
+    def start(self, role: str, *args: str, label: str | None = None, ready: bool = True,
+              timeout: float = READY_TIMEOUT, peer: bool = False) -> Node:
+        """Start a node of ``role``; from the peer implementation with ``peer=True`` or when the
+        role is one of ``peer_roles`` (interop runs)."""
+        impl = self.peer if peer or role in self.peer_roles else self.implementation
+        argv = impl.command(role, *args)
+        if label is None:
+            self._labels[role] += 1
+            label = f"{role}-{self._labels[role]}"
+        node = Node(role, argv, label, env=impl.environment(), cwd=impl.cwd)
+        self.started.append(node)
+        if ready:
+            node.wait_ready(timeout)
+        return node
+
+    def driver(self, label: str | None = None, peer: bool = False) -> TrackedDriver:
+        """A driver node, ready; one that does not start is a broken driver (``DriverProtocolError``)."""
+        try:
+            node = self.start("driver", label=label, peer=peer)
+        except NodeFailure as exc:
+            raise DriverProtocolError(f"broken driver: the driver did not start: {exc}", no_reply=True) from None
+        made = TrackedDriver(node, self._validator)
+        self.drivers.append(made)
+        return made
+
+    def end_drivers(self, timeout: float = QUIT_TIMEOUT) -> None:
+        """Send ``quit`` to every driver still listening; each must answer and exit 0."""
+        for made in self.drivers:
+            node = made.node
+            if made.quit_sent or not node.running or node.proc.stdin.closed:
+                continue
+            try:
+                made.quit()
+            except (NodeFailure, DriverError) as exc:
+                silent = not isinstance(exc, DriverProtocolError) or exc.no_reply
+                if silent and _killed_by_a_signal(node):
+                    continue  # the test ended it (node.signal): nothing to ask it any more
+                if isinstance(exc, DriverProtocolError):
+                    raise
+                raise DriverProtocolError(f"broken driver: {node.name} did not answer quit with ok: {exc}") from None
+            try:
+                status = node.wait_exit(timeout)
+            except NodeFailure:
+                raise DriverProtocolError(
+                    f"broken driver: {node.name} answered quit but was still running {scaled(timeout):.1f} s later"
+                ) from None
+            if status != 0:
+                raise DriverProtocolError(f"broken driver: {node.name} ended with {node.status()} after quit, not 0")
+
+    def stop_all(self) -> None:
+        for node in reversed(self.started):
+            node.stop()
+
+    def describe(self) -> str:
+        return "\n".join(node.describe() for node in self.started)
+
+    def describe_transcripts(self) -> str:
+        """Every request the test sent to its drivers and every reply, driver by driver."""
+        return "\n".join(made.describe_transcript() for made in self.drivers if made.transcript)
+
+
+def _killed_by_a_signal(node) -> bool:
+    try:
+        node.proc.wait(scaled(1.0))
+    except subprocess.TimeoutExpired:
+        return False
+    return node.proc.returncode < 0
+
+
+def probe_driver(implementation: Implementation, validator=None) -> tuple[dict | None, str | None]:
+    """Start one driver, ask ``hello``, quit it: (hello, None) or (hello or None, the problem in one line)."""
+    if not implementation.provides("driver"):
+        return None, "not provided"
+    scenario = Nodes(implementation, validator=validator)
+    hello = None
+    try:
+        made = scenario.driver(label="hello")
+        hello = made.hello()
+        scenario.end_drivers()
+        return hello, None
+    except Exception as exc:  # reported in the header and the report, never a crash
+        return hello, (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    finally:
+        scenario.stop_all()
+
+
+def require_transport(transport: str, listed: Collection[str] | None, who: str = "the implementation") -> None:
+    """Skip the test when ``transport`` is not among the transports ``listed`` in the driver's
+    ``hello`` (None: not known, nothing is skipped). The contract leaves every transport but tcp
+    optional, so a missing one is not judged. The one place this rule is written."""
+    if listed is not None and transport not in listed:
+        pytest.skip(f"{transport} is not among the transports {who} lists: {sorted(listed)}")
+
+
+class Endpoints:
+    """Fresh endpoints to bind, one transport at a time. No port numbers are chosen here:
+    tcp endpoints are ``tcp://127.0.0.1:*`` and the binding node reports the port it got."""
+
+    def __init__(self, listed: Callable[[], Collection[str] | None] = lambda: None):
+        self._dir: str | None = None
+        self._count = 0
+        self._listed = listed
+
+    def bindable(self, transport: str = "tcp") -> str:
+        """An endpoint to bind; the test is skipped when an implementation taking part does not
+        list the transport in its driver's ``hello``."""
+        require_transport(transport, self._listed(), "every implementation here")
+        self._count += 1
+        if transport == "tcp":
+            return "tcp://127.0.0.1:*"
+        if transport == "ipc":
+            if self._dir is None:
+                self._dir = tempfile.mkdtemp(prefix="zs-", dir="/tmp")
+            endpoint = f"ipc://{self._dir}/{self._count}"
+            assert len(endpoint) - len("ipc://") < IPC_PATH_LIMIT, endpoint
+            return endpoint
+        if transport == "inproc":
+            return f"inproc://zmqspec-{os.getpid()}-{self._count}"
+        raise ValueError(f"no endpoints for transport {transport!r}")
+
+    def cleanup(self) -> None:
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)

@@ -1,0 +1,236 @@
+"""The reference nodes' kit: what every reference node shares, its command line, its output, its lifeline.
+
+Theory of operation
+-------------------
+A node is one OS process playing one role. The node contract
+(docs/contract.md) asks four things of it, and this module is where the
+reference nodes keep them:
+
+1. Endpoints come from options. ``--bind`` / ``--connect`` (or
+   ``--<socket>-bind`` / ``--<socket>-connect`` for a role with several
+   sockets) may be repeated; a socket that is given neither uses the role's
+   default, which is always ``tcp://127.0.0.1:*`` (loopback, a free port).
+2. Readiness is one machine-readable line, ``ZMQSPEC READY {json}``, printed
+   once every bind and connect is done. The JSON maps each socket's name to
+   the endpoints it actually bound (port 0 / ``*`` resolved).
+3. A node does not outlive its parent. Roles that do not read standard
+   input watch it in a thread and quit when it reaches end-of-file (a dead
+   parent closes the pipe); on Linux the node also asks the kernel for
+   SIGTERM when its parent dies.
+4. Failure is one line. Bad arguments exit 2, a socket error (a busy
+   endpoint, an unknown transport) exits 1, each with a single line on
+   stderr naming the problem.
+
+The role table (which sockets a role has, their options and defaults) and
+the ready line's prefix are the contract's data, in :mod:`zmqspec.contract`;
+this kit turns them into options and sockets.
+
+This module imports nothing heavy: node start-up time is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+
+from zmqspec import cli
+from zmqspec.cli import non_negative_int, positive_int  # noqa: F401  (the roles' option types)
+from zmqspec.contract import BIND, DEFAULT_BIND, NEEDED, READY_PREFIX, ROLES, Socket
+
+CLOSE_LINGER_MS = 1000
+
+
+class NodeError(Exception):
+    """A problem the node reports in one line and exits 1 for."""
+
+    status = 1
+
+
+class UsageError(NodeError):
+    """Arguments the node cannot work with, found past the parser: one line, exit 2."""
+
+    status = 2
+
+
+def parser(role: str, description: str) -> argparse.ArgumentParser:
+    """A node's parser: one line and exit 2 on a usage error, and the options every node has."""
+    p = cli.parser(f"zmqspec {role}", description)
+    p.add_argument(
+        "--accept-zmtp2", action="store_true",
+        help="also take ZMTP/2.0 peers (JeroMQ 0.3, libzmq 3.2); libzmq then takes ZMTP/1.0 ones too, "
+             "that is any bytes not starting with 0xFF (docs/contract.md, 'ZMTP 3 only')",
+    )
+    return p
+
+
+def role_parser(role: str, description: str) -> argparse.ArgumentParser:
+    """A node's parser, with ``--bind`` / ``--connect`` options for every socket of the role (the role table)."""
+    p = parser(role, description)
+    for sock in ROLES[role].sockets:
+        endpoint_options(p, sock)
+    return p
+
+
+def endpoint_options(p: argparse.ArgumentParser, socket: Socket) -> None:
+    """Add ``--{prefix}bind`` and ``--{prefix}connect`` for one socket of the role table."""
+    dest = socket.prefix.replace("-", "_")
+    default = {BIND: f"; default: bind {DEFAULT_BIND}", NEEDED: "; one of the two is needed"}.get(socket.default, "")
+    shown = f"the {socket.type} socket {socket.name!r}{socket.what}"
+    p.add_argument(
+        socket.bind_option, dest=f"{dest}bind", action="append", default=[],
+        metavar="ENDPOINT", help=f"bind {shown} (repeatable{default})",
+    )
+    p.add_argument(
+        socket.connect_option, dest=f"{dest}connect", action="append", default=[],
+        metavar="ENDPOINT", help=f"connect {shown} (repeatable)",
+    )
+
+
+def endpoints_of(args: argparse.Namespace, socket: Socket) -> tuple[list[str], list[str]]:
+    """The endpoints the command line gave one socket: (binds, connects)."""
+    dest = socket.prefix.replace("-", "_")
+    return getattr(args, f"{dest}bind"), getattr(args, f"{dest}connect")
+
+
+def attach_socket(sock, args: argparse.Namespace, role: str, name: str) -> list[str]:
+    """Bind and connect the socket ``name`` of ``role`` as the command line and the role table say;
+    return the endpoints it bound.
+
+    A socket given no endpoint binds :data:`DEFAULT_BIND` when the table says it binds by default,
+    stops the node (exit 2) when it needs an endpoint, and is left alone when it is optional."""
+    socket = ROLES[role].socket(name)
+    binds, connects = endpoints_of(args, socket)
+    if not binds and not connects and socket.default not in (BIND, NEEDED):
+        return []
+    return attach(sock, binds, connects, DEFAULT_BIND if socket.binds_by_default else None)
+
+
+def say(text: str = "", end: str = "\n") -> None:
+    sys.stdout.write(text + end)
+    sys.stdout.flush()
+
+
+def warn(role: str, text: str) -> None:
+    sys.stderr.write(f"zmqspec {role}: {text}\n")
+    sys.stderr.flush()
+
+
+def ready(**bound: list[str]) -> None:
+    say(READY_PREFIX + json.dumps(bound, sort_keys=True))
+
+
+def errno_name(exc: BaseException) -> str:
+    import zmq
+
+    number = getattr(exc, "errno", None)
+    try:
+        return zmq.Errno(number).name
+    except ValueError:
+        import errno
+
+        return errno.errorcode.get(number or 0, f"E{number}")
+
+
+def check_endpoint(endpoint: str) -> None:
+    """Refuse a tcp port libzmq would take modulo 65536 (it binds 99999 as 34463)."""
+    transport, _, address = endpoint.partition("://")
+    port = address.rpartition(":")[2]
+    if transport == "tcp" and port.isdigit() and int(port) > 65535:
+        raise NodeError(f"bad endpoint {endpoint}: port {port} is beyond 65535 (EINVAL)")
+
+
+def attach(sock, binds: list[str], connects: list[str], default_bind: str | None = None) -> list[str]:
+    """Bind and connect one socket; return the endpoints it actually bound."""
+    import zmq
+
+    if not binds and not connects:
+        if default_bind is None:
+            raise UsageError("needs at least one endpoint to connect to (--connect)")
+        binds = [default_bind]
+    bound = []
+    for endpoint in [*binds, *connects]:
+        check_endpoint(endpoint)
+    for endpoint in binds:
+        try:
+            sock.bind(endpoint)
+        except zmq.ZMQError as exc:
+            raise NodeError(f"cannot bind {endpoint}: {zmq.strerror(exc.errno)} ({errno_name(exc)})") from None
+        bound.append(sock.getsockopt_string(zmq.LAST_ENDPOINT))
+    for endpoint in connects:
+        try:
+            sock.connect(endpoint)
+        except zmq.ZMQError as exc:
+            raise NodeError(f"cannot connect {endpoint}: {zmq.strerror(exc.errno)} ({errno_name(exc)})") from None
+    return bound
+
+
+def die_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the parent process exits."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def quit_on_stdin_eof() -> None:
+    """For roles that never read stdin: its end-of-file means 'quit now'."""
+
+    def watch() -> None:
+        stream = sys.stdin.buffer if sys.stdin else None
+        while stream is not None and stream.read1(65536):
+            pass
+        sys.stdout.flush()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="stdin-lifeline", daemon=True).start()
+
+
+def context(args: argparse.Namespace):
+    """The node's ZeroMQ context: sockets linger 1 s on close unless a role says otherwise, and take
+    only ZMTP 3 peers unless ``--accept-zmtp2`` was given."""
+    import zmq
+
+    ctx = zmq.Context.instance()
+    ctx.linger = CLOSE_LINGER_MS
+    if not args.accept_zmtp2:
+        # A ZAP domain makes libzmq refuse every greeting older than ZMTP 3.0: ZMTP/1.0, which it
+        # otherwise assumes for any bytes not starting with 0xFF, and ZMTP/2.0 with it (one switch
+        # for both). No ZAP handler runs, so ZMTP 3 peers are accepted (docs/contract.md, "ZMTP 3 only").
+        ctx.zap_domain = b"zmqspec"
+    return ctx
+
+
+def run(role: str, body) -> int:
+    """Run a role's body with the contract's exit rules.
+
+    The process ends with ``os._exit`` once the context has delivered what
+    its sockets still hold (each socket's linger): the stdin lifeline thread
+    may be blocked in a read, and must not hold up the interpreter's exit.
+    """
+    die_with_parent()
+    try:
+        code = body() or 0
+    except NodeError as exc:
+        sys.stdout.flush()
+        sys.stderr.write(f"zmqspec {role}: error: {exc}\n")
+        code = exc.status
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 1
+    if "zmq" in sys.modules:
+        sys.modules["zmq"].Context.instance().destroy(linger=None)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -1,0 +1,640 @@
+"""Malformed input: a node faced with traffic it cannot use stays sane and says so (catalogue MI-*).
+
+Each test sends a node something it cannot use (a task that is no
+workload, a result of three frames, an update that is not an update, a
+message over the role's size bound, bytes that are not ZMTP at all), then
+good traffic, and checks that the good traffic is handled exactly, as if the
+bad had never come, and that the node said one line on stderr per message it
+skipped. stderr is read once the node has ended, so every line is in.
+
+Some bad input cannot be sent through a ZeroMQ socket (a frame declaring a
+size far over the bound, bytes that are not ZMTP): those are written with a
+plain TCP socket. ``Zmtp`` speaks just enough of ZMTP 3.0 (rfc.zeromq.org
+23/ZMTP, NULL mechanism) to be a well-behaved peer first, so that a
+connection the node drops afterwards was dropped for what came after.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+
+import pytest
+
+from zmqspec.harness import Deadline, DriverError
+from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
+
+pytestmark = pytest.mark.contract
+
+MAX_MESSAGE_BYTES = 64 * 1024  # the size bound of the sink's results and the worker's tasks and kill channel
+MAX_WORKLOAD_MS = 60_000
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def stderr_lines(node) -> list[str]:
+    return node.stderr.splitlines()
+
+
+def wait_for_stderr_lines(node, count: int, what: str) -> None:
+    """Wait until the node has written ``count`` lines on stderr (any change of its output wakes the wait)."""
+    node.wait_until(lambda _: len(stderr_lines(node)) >= count, WAIT, what)
+
+
+def ended(node) -> int:
+    """End a node that reads no input (stdin closed: it must exit 0); its output is complete afterwards."""
+    node.close_stdin()
+    return node.wait_exit(timeout=WAIT)
+
+
+def assert_said_one_line_each(node, skipped: int, what: str) -> None:
+    lines = stderr_lines(node)
+    assert len(lines) == skipped and all(line.strip() for line in lines), (
+        f"{node.name} should write one line on stderr for each of the {skipped} {what}, wrote {lines}"
+    )
+    assert "Traceback" not in node.stderr, f"{node.name} printed a traceback:\n{node.stderr}"
+
+
+class Zmtp:
+    """One ZMTP 3.0 connection written by hand over TCP: a greeting, a READY, then frames."""
+
+    def __init__(self, conn: socket.socket, socket_type: bytes):
+        self.conn, self.socket_type = conn, socket_type
+        conn.settimeout(Deadline(WAIT).seconds)
+
+    @classmethod
+    def connect(cls, endpoint: str, socket_type: bytes) -> Zmtp:
+        host, _, port = endpoint.removeprefix("tcp://").rpartition(":")
+        return cls(socket.create_connection((host, int(port)), timeout=Deadline(WAIT).seconds), socket_type)
+
+    @staticmethod
+    def greeting(mechanism: bytes = b"NULL") -> bytes:
+        # signature (0xFF, 8 bytes of padding, 0x7F), version 3.0, mechanism, as-server, filler: 64 bytes
+        return b"\xff" + bytes(8) + b"\x7f" + b"\x03\x00" + mechanism.ljust(20, b"\0") + b"\0" + bytes(31)
+
+    @staticmethod
+    def frame(body: bytes, more: bool = False, command: bool = False, size: int | None = None) -> bytes:
+        """A frame; ``size`` declares another length than the body's (a lie, for a header alone)."""
+        size = len(body) if size is None else size
+        flags = (0x01 if more else 0) | (0x04 if command else 0)
+        if size > 255:
+            return bytes([flags | 0x02]) + size.to_bytes(8, "big") + body
+        return bytes([flags, size]) + body
+
+    def handshake(self) -> None:
+        """Greet and send READY, then read the node's greeting and its READY command."""
+        ready = b"\x05READY" + b"\x0bSocket-Type" + len(self.socket_type).to_bytes(4, "big") + self.socket_type
+        self.conn.sendall(self.greeting() + self.frame(ready, command=True))
+        greeting = self.read(64)
+        assert greeting[0] == 0xFF and greeting[9] == 0x7F and greeting[10] == 3, (
+            f"the node's greeting is not ZMTP 3: {greeting!r}"
+        )
+        flags, size = self.read(2)
+        if flags & 0x02:
+            size = int.from_bytes(bytes([size]) + self.read(7), "big")
+        body = self.read(size)
+        assert flags & 0x04 and body.startswith(b"\x05READY"), f"the node sent {body!r}, not its READY command"
+
+    def read(self, count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            chunk = self.conn.recv(count - len(data))
+            assert chunk, f"the node closed the connection after {len(data)} of {count} bytes"
+            data += chunk
+        return data
+
+    def send(self, *frames: bytes) -> None:
+        self.conn.sendall(b"".join(self.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames)))
+
+    def send_raw(self, data: bytes) -> None:
+        """Write bytes; a node that already dropped the connection may refuse the rest."""
+        try:
+            self.conn.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def wait_closed_by_peer(self, what: str) -> None:
+        """Read (and discard) until the node closes the connection."""
+        deadline = Deadline(WAIT)
+        try:
+            while self.conn.recv(65536):
+                if deadline.passed():
+                    break
+            else:
+                return
+        except ConnectionResetError:
+            return
+        except TimeoutError:
+            pass
+        raise AssertionError(f"{what} did not happen within {deadline.seconds:.0f} s: the node kept the connection open")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Listener:
+    """A plain TCP listener on loopback, for a node that connects to a hand-written ZMTP peer."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(Deadline(WAIT).seconds)
+        self.endpoint = "tcp://127.0.0.1:%d" % self.server.getsockname()[1]
+
+    def accept(self, socket_type: bytes, what: str) -> Zmtp:
+        try:
+            conn, _ = self.server.accept()
+        except TimeoutError:
+            raise AssertionError(f"{what}: no connection within {self.server.gettimeout():.0f} s") from None
+        return Zmtp(conn, socket_type)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture
+def listener():
+    made = Listener()
+    yield made
+    made.close()
+
+
+# -- MI-1 the sink's first message -----------------------------------------
+
+
+BAD_COUNTS = {
+    "7 bytes": [b"\0" * 6 + b"\x05"],
+    "9 bytes": [b"\0" * 8 + b"\x05"],
+    "empty": [b""],
+    "text": [b"5"],
+    "two frames": [count_message(5), b""],
+}
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-1")
+@pytest.mark.parametrize("bad", BAD_COUNTS.values(), ids=BAD_COUNTS.keys())
+def test_sink_skips_a_first_message_that_is_not_one_frame_of_8_bytes_and_waits_for_n(nodes, driver, bad):
+    """A first message that is not one frame of 8 bytes is not N: the sink says so in one line on
+    stderr and waits for the real N, then gathers exactly N results and exits 0."""
+    sink = nodes.start("sink")
+    feed = driver.socket("PUSH")
+    feed.connect(sink.endpoint("results"))
+    feed.send(*bad)
+    wait_for_stderr_lines(sink, 1, "a line on stderr about the first message that is not N")
+    feed.send(count_message(2))
+    for _ in range(2):
+        feed.send(b"")
+
+    assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
+    assert sink.wait_for(r"^GATHER (\d+) TASKS\.$").group(1) == "2", f"the sink took {bad!r} for N"
+    assert ":.\nELAPSED TIME: " in sink.output, f"the sink should mark exactly 2 results: {sink.output!r}"
+    assert_said_one_line_each(sink, 1, "first messages that are not N")
+
+
+# -- MI-2 the sink's results -----------------------------------------------
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-2")
+def test_sink_does_not_count_a_result_of_several_frames(nodes, driver):
+    """A result of more than one frame is not counted (one line on stderr); the sink still ends
+    after exactly N one-frame results."""
+    sink = nodes.start("sink")
+    feed = driver.socket("PUSH")
+    feed.connect(sink.endpoint("results"))
+    feed.send(count_message(2))
+    sink.wait_for(r"^GATHER 2 TASKS\.$")
+    feed.send(b"", b"", b"")  # three frames: a sink reading frames would count them as the whole batch
+    wait_for_stderr_lines(sink, 1, "a line on stderr about the result of three frames")
+    assert sink.running, f"the sink counted a message of three frames as results and ended:\n{sink.describe()}"
+    for _ in range(2):
+        feed.send(b"")
+
+    assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
+    assert ":.\nELAPSED TIME: " in sink.output, f"the sink should mark exactly 2 results: {sink.output!r}"
+    assert_said_one_line_each(sink, 1, "results of several frames")
+
+
+# -- MI-3 the worker's tasks -----------------------------------------------
+
+
+BAD_TASKS = {
+    "non-numeric": [b"fast"],
+    "negative": [b"-5"],
+    "fraction": [b"1.5"],
+    "empty": [b""],
+    "signed": [b"+5"],
+    "spaces": [b" 5 "],
+    "not ASCII digits": ["٣".encode()],
+    "huge": [b"99999999999"],
+    "over the maximum": [str(MAX_WORKLOAD_MS + 1).encode()],
+    "two frames": [b"1", b"2"],
+}
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-3")
+@pytest.mark.parametrize("bad", BAD_TASKS.values(), ids=BAD_TASKS.keys())
+def test_worker_skips_a_task_that_is_not_a_workload_of_0_to_60000_ms(nodes, driver, bad):
+    """A task that is not one frame of decimal digits worth 0..60000 ms is skipped with one line on
+    stderr: no mark, no result, no sleep; the tasks after it are done exactly."""
+    seats, ends = stand_ins(driver)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends.get("kill"))
+    seats["tasks"].send(*bad)
+    seats["tasks"].send(b"0")
+    seats["tasks"].send(b"1")
+    for n in range(2):
+        assert seats["results"].recv(WAIT) == [b""], f"result {n} of the good tasks after {bad!r}"
+
+    assert ended(worker) == 0, f"the worker ended with {worker.status()}"
+    assert worker.output == "..", f"the worker should mark the 2 good tasks only, printed {worker.output!r}"
+    assert_said_one_line_each(worker, 1, "tasks that are no workload")
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-3")
+def test_worker_does_the_largest_workload_it_accepts(nodes, driver):
+    """The bound is inclusive and the digits count, not their form: '060000' asks for 60000 ms.
+    (Only its mark is awaited: the test does not wait a minute for its result.)"""
+    seats, ends = stand_ins(driver)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends.get("kill"))
+    seats["tasks"].send(b"0" + str(MAX_WORKLOAD_MS).encode())
+    worker.wait_until(lambda out: out.endswith("\n."), WAIT, "the mark of a 60000 ms task")
+    assert not stderr_lines(worker), f"the worker refused a 60000 ms task: {worker.stderr}"
+
+
+# -- MI-4 the worker's kill channel ----------------------------------------
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-4")
+@pytest.mark.spec("PP-11")
+@pytest.mark.parametrize("bad", [[KILL, b""], [KILL, KILL], [b"kill"]], ids=["KILL and an empty frame",
+                                                                          "KILL twice", "lower case"])
+def test_worker_takes_only_the_one_frame_kill_as_the_kill_signal(nodes, driver, bad):
+    """On the kill channel only the one-frame message KILL ends a worker; KILL followed by more
+    frames is another message, ignored with one line on stderr, and the worker goes on."""
+    seats, ends = stand_ins(driver, kill=True)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends.get("kill"))
+    subscription = seats["kill"].recv_one(WAIT)
+    assert subscription[:1] == b"\x01", f"the worker's kill SUB sent {subscription!r}, not a subscription"
+    seats["kill"].send(*bad)
+    wait_for_stderr_lines(worker, 1, f"a line on stderr about the control message {bad!r}")
+    seats["tasks"].send(b"0")
+    assert seats["results"].recv(WAIT) == [b""], f"the worker should still work after {bad!r}"
+    assert worker.running, f"the worker ended ({worker.status()}) on {bad!r}"
+    seats["kill"].send(KILL)
+
+    assert worker.wait_exit(timeout=WAIT) == 0, "a worker should exit 0 on the kill signal"
+    assert_said_one_line_each(worker, 1, "control messages that are not the kill signal")
+
+
+# -- MI-5 the size bound ---------------------------------------------------
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-5")
+def test_sink_drops_a_peer_that_sends_a_result_over_64_kib_and_gathers_from_the_others(nodes, driver):
+    """The sink takes a 64 KiB result but not one byte more: the peer that sends more is
+    disconnected and its message never counted, while another peer's results still complete N."""
+    sink = nodes.start("sink")
+    bad = Zmtp.connect(sink.endpoint("results"), b"PUSH")
+    bad.handshake()
+    bad.send(count_message(3))
+    sink.wait_for(r"^GATHER 3 TASKS\.$", what="the N sent by the hand-written peer (its handshake worked)")
+    bad.send(bytes(MAX_MESSAGE_BYTES))
+    sink.wait_until(lambda out: out.endswith("TASKS.\n:"), WAIT, "a mark for the result of exactly 64 KiB")
+    bad.send_raw(Zmtp.frame(bytes(MAX_MESSAGE_BYTES + 1)))
+    bad.wait_closed_by_peer("the sink dropping the peer that sent 64 KiB + 1 byte")
+
+    good = driver.socket("PUSH")
+    good.connect(sink.endpoint("results"))
+    for _ in range(2):
+        good.send(b"")
+    assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
+    assert ":..\nELAPSED TIME: " in sink.output, f"the sink should mark exactly 3 results: {sink.output!r}"
+    bad.close()
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-5")
+def test_worker_drops_a_ventilator_that_sends_a_task_over_64_kib_and_works_for_the_others(nodes, driver, listener):
+    """A task over 64 KiB never reaches the worker: it drops that ventilator's connection and goes
+    on doing the tasks of another ventilator it is connected to."""
+    seats, ends = stand_ins(driver)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], None, "--connect", listener.endpoint, ready=False)
+    bad = listener.accept(b"PUSH", "the worker connecting to the hand-written ventilator")
+    bad.handshake()
+    worker.wait_ready()
+    bad.send(b"0")
+    assert seats["results"].recv(WAIT) == [b""], "the result of the hand-written ventilator's task"
+    bad.send_raw(Zmtp.frame(b"0", size=MAX_MESSAGE_BYTES + 1))  # the header is enough to be refused
+    bad.wait_closed_by_peer("the worker dropping the ventilator that sent a task over 64 KiB")
+
+    for _ in range(2):
+        seats["tasks"].send(b"0")
+        assert seats["results"].recv(WAIT) == [b""], "the result of the other ventilator's task"
+    assert ended(worker) == 0, f"the worker ended with {worker.status()}"
+    assert worker.output == "...", f"the worker should mark exactly 3 tasks, printed {worker.output!r}"
+    bad.close()
+
+
+@pytest.mark.pipeline
+@pytest.mark.spec("MI-5")
+def test_worker_drops_a_kill_publisher_that_sends_over_64_kib_and_still_takes_kill_from_another(
+        nodes, driver, listener):
+    """A message over 64 KiB on the kill channel never reaches the worker: it drops that
+    publisher's connection, goes on working, and exits 0 on KILL from another publisher."""
+    seats, ends = stand_ins(driver, kill=True)
+    worker = start_worker(nodes, ends["tasks"], ends["results"], ends["kill"], "--kill-connect", listener.endpoint, ready=False)
+    bad = listener.accept(b"PUB", "the worker's kill SUB connecting to the hand-written publisher")
+    bad.handshake()
+    worker.wait_ready()
+    bad.send_raw(Zmtp.frame(KILL, size=MAX_MESSAGE_BYTES + 1))  # begins with KILL, declares 64 KiB + 1
+    bad.wait_closed_by_peer("the worker dropping the kill publisher that sent over 64 KiB")
+
+    assert seats["kill"].recv_one(WAIT)[:1] == b"\x01", "the worker's subscription to the other kill publisher"
+    seats["tasks"].send(b"0")
+    assert seats["results"].recv(WAIT) == [b""], "a result after the oversized kill message"
+    assert worker.running, f"the worker ended ({worker.status()}) on an oversized message"
+    seats["kill"].send(KILL)
+    assert worker.wait_exit(timeout=WAIT) == 0, "a worker should exit 0 on the kill signal"
+    bad.close()
+
+
+# -- MI-6 bytes that are not ZMTP ------------------------------------------
+
+
+def http_request(_peer: bytes) -> bytes:
+    """What a browser sends, a few hundred bytes."""
+    return (b"GET /index.html HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\n"
+            b"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+            b"Accept-Language: en-GB,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n"
+            b"Upgrade-Insecure-Requests: 1\r\nCache-Control: max-age=0\r\n\r\n")
+
+
+def zmtp_1_0(peer: bytes) -> bytes:
+    """The 2011 protocol, which has no signature: an empty identity, then the message 'X' (with the
+    empty delimiter a REQ puts first). A node speaking only ZMTP 3 takes none of it."""
+    message = b"\x01\x01" + b"\x02\x00X" if peer == b"REQ" else b"\x02\x00X"
+    return b"\x01\x00" + message
+
+
+def binary_noise(_peer: bytes) -> bytes:
+    return b"\0" + random.Random(6).randbytes(4095)
+
+
+def unknown_mechanism(_peer: bytes) -> bytes:
+    return Zmtp.greeting(b"NOPE") + bytes(64)
+
+
+def half_a_greeting(_peer: bytes) -> bytes:
+    return b"\xff" + bytes(4)
+
+
+def a_frame_declaring_an_exabyte(peer: bytes) -> bytes:
+    """A correct handshake, then a frame header declaring 2**60 bytes: no node can hold that."""
+    ready = b"\x05READY" + b"\x0bSocket-Type" + len(peer).to_bytes(4, "big") + peer
+    return Zmtp.greeting() + Zmtp.frame(ready, command=True) + b"\x02" + (2**60).to_bytes(8, "big") + bytes(64)
+
+
+GARBAGE = [http_request, zmtp_1_0, binary_noise, unknown_mechanism, half_a_greeting, a_frame_declaring_an_exabyte]
+
+
+def serve_rep_server(nodes, driver):
+    server = nodes.start("rep-server", "--name", "A")
+    client = driver.socket("REQ")
+    client.connect(server.endpoint("rep"))
+    exchanged = []
+
+    def exchange(text: str) -> None:
+        client.send(text)
+        assert client.recv(WAIT) == [f"A,{text}".encode()], f"the reply to {text!r}"
+        exchanged.append(text)
+
+    def check() -> None:
+        expected = [line for text in exchanged for line in (f"RECEIVED: {text}", f"SENDING:  A,{text}")]
+        server.wait_until(lambda _: len(role_lines(server)) >= 2 + len(expected), WAIT, "a line per request and reply")
+        assert role_lines(server)[2:] == expected, f"the server printed {role_lines(server)}"
+
+    return server, server.endpoint("rep"), b"REQ", exchange, check
+
+
+def serve_gateway(nodes, driver):
+    inner = nodes.start("rep-server", "--name", "inner")
+    gateway = nodes.start("gateway", "--backend-connect", inner.endpoint("rep"))
+    client = driver.socket("REQ")
+    client.connect(gateway.endpoint("frontend"))
+
+    def exchange(text: str) -> None:
+        client.send(text)
+        assert client.recv(WAIT) == [f"inner,{text}".encode()], f"the reply to {text!r} through the gateway"
+
+    def check() -> None:
+        assert role_lines(gateway) == [], f"the gateway printed {role_lines(gateway)}"
+
+    return gateway, gateway.endpoint("frontend"), b"REQ", exchange, check
+
+
+def serve_sink(nodes, driver):
+    sink = nodes.start("sink")
+    feed = driver.socket("PUSH")
+    feed.connect(sink.endpoint("results"))
+    feed.send(count_message(5))
+    sent = []
+
+    def exchange(_text: str) -> None:
+        for _ in range(2):
+            feed.send(b"")
+            sent.append(b"")
+        sink.wait_until(lambda out: out.count(".") + out.count(":") >= len(sent), WAIT,
+                        f"{len(sent)} marks, one per result")
+
+    def check() -> None:
+        feed.send(b"")
+        assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
+        assert ":....\nELAPSED TIME: " in sink.output, f"the sink should mark exactly 5 results: {sink.output!r}"
+
+    return sink, sink.endpoint("results"), b"PUSH", exchange, check
+
+
+def serve_ventilator(nodes, driver):
+    sink = driver.socket("PULL")
+    vent = nodes.start("ventilator", "--tasks", "4", "--zero-cost", "--sink-connect", sink.bind())
+    assert sink.recv_one(WAIT) == count_message(4)
+    worker = driver.socket("PULL")
+    worker.connect(vent.endpoint("tasks"))
+    taken = []
+
+    def exchange(_text: str) -> None:
+        if not taken:
+            vent.send_line("")
+        for _ in range(2):
+            taken.append(worker.recv_one(WAIT))
+
+    def check() -> None:
+        assert taken == [b"0"] * 4, f"the worker seat took {taken}"
+        vent.send_line("")
+        assert vent.wait_exit(timeout=WAIT) == 0, f"the ventilator ended with {vent.status()}"
+
+    return vent, vent.endpoint("tasks"), b"PULL", exchange, check
+
+
+SERVED = {"rep-server": serve_rep_server, "gateway": serve_gateway, "sink": serve_sink,
+          "ventilator": serve_ventilator}
+
+
+@pytest.mark.spec("MI-6")
+@pytest.mark.parametrize("garbage", GARBAGE, ids=[g.__name__.replace("_", "-") for g in GARBAGE])
+@pytest.mark.parametrize("role", SERVED)
+def test_bytes_that_are_not_zmtp_on_a_nodes_port_do_not_disturb_its_real_peers(nodes, driver, role, garbage):
+    """Bytes that are not ZMTP 3 (an HTTP request, ZMTP/1.0, noise, an unknown mechanism, half a
+    greeting, a frame declaring 2**60 bytes) written to a node's tcp port: while that connection is
+    open and after it closes, the node serves a real peer exactly, and the stranger gets nothing from
+    it and gives it nothing (no task dealt to it, no request or result taken from it)."""
+    node, endpoint, peer_type, exchange, check = SERVED[role](nodes, driver)
+    stranger = Zmtp.connect(endpoint, peer_type)
+    stranger.send_raw(garbage(peer_type))
+    if garbage is a_frame_declaring_an_exabyte:  # a real peer, until the frame: it may not take part
+        stranger.wait_closed_by_peer(f"{node.name} dropping the peer that declared a frame of 2**60 bytes")
+    exchange("while the stranger is connected")
+    stranger.close()
+    exchange("after the stranger left")
+    assert node.running, f"{node.name} ended ({node.status()}) after bytes that are not ZMTP"
+    check()
+    assert "Traceback" not in node.stderr, f"{node.name} printed a traceback:\n{node.stderr}"
+
+
+# -- MI-7 the weather subscriber -------------------------------------------
+
+
+BAD_UPDATES = {
+    "temperature not a number": [b"10001 warm 20 000001"],
+    "three fields": [b"10001 20 30"],
+    "five fields": [b"10001 20 30 000001 extra"],
+    "no fields": [b"10001"],
+    "two frames": [b"10001 20 30 000001", b"10001 20 30 000002"],
+}
+
+
+@pytest.mark.pubsub
+@pytest.mark.spec("MI-7")
+@pytest.mark.parametrize("bad", BAD_UPDATES.values(), ids=BAD_UPDATES.keys())
+def test_weather_sub_skips_a_message_that_is_not_an_update_and_averages_the_rest(nodes, driver, bad):
+    """A message that is not one frame 'zipcode temp hum seq' is neither printed nor counted (one
+    line on stderr): weather-sub prints and averages exactly --count real updates."""
+    pub = driver.socket("XPUB")
+    sub = nodes.start("weather-sub", "--connect", pub.bind(), "--count", "2")
+    assert pub.recv_one(WAIT) == b"\x0110001", "weather-sub's subscription to 10001"
+    good = [b"10001  -5 20 000001", b"10001  10 30 000002"]
+    pub.send(good[0])
+    pub.send(*bad)
+    pub.send(good[1])
+
+    assert sub.wait_exit(timeout=WAIT) == 0, f"weather-sub ended with {sub.status()}"
+    assert role_lines(sub) == [f"RECEIVED: {good[0].decode()}", f"RECEIVED: {good[1].decode()}",
+                               "AVERAGE TEMPERATURE FOR 10001: +2.50"], f"weather-sub printed {role_lines(sub)}"
+    assert_said_one_line_each(sub, 1, "messages that are not updates")
+
+
+# -- MI-8 the sync subscriber ----------------------------------------------
+
+
+@pytest.mark.pubsub
+@pytest.mark.spec("MI-8")
+@pytest.mark.parametrize("bad", [[b"update", b"more"], [b"END", b"more"]], ids=["two frames", "END and more"])
+def test_sync_sub_does_not_count_a_message_of_several_frames(nodes, driver, bad):
+    """After synchronising, a message of more than one frame is skipped with one line on stderr,
+    even when it begins with END: sync-sub counts the one-frame updates until the one-frame END."""
+    pub, sync = driver.socket("XPUB"), driver.socket("REP")
+    sub = nodes.start("sync-sub", "--connect", pub.bind(), "--sync-connect", sync.bind())
+    assert pub.recv_one(WAIT) == b"\x01", "sync-sub's subscription to everything"
+    pub.send(b"HELLO")
+    assert sync.recv(WAIT) == [b""], "sync-sub's report on the sync channel"
+    sync.send(b"")
+    pub.send(b"update 1")
+    pub.send(*bad)
+    pub.send(b"update 2")
+    pub.send(b"END")
+
+    assert sub.wait_exit(timeout=WAIT) == 0, f"sync-sub ended with {sub.status()}"
+    assert role_lines(sub) == ["RECEIVED 2 UPDATES"], f"sync-sub printed {role_lines(sub)}"
+    assert_said_one_line_each(sub, 1, "messages of several frames")
+
+
+# -- MI-9 the client -------------------------------------------------------
+
+
+@pytest.mark.reqrep
+@pytest.mark.spec("MI-9")
+def test_req_client_prints_a_reply_without_a_name_or_with_extra_frames_and_goes_on(nodes, driver):
+    """A reply without a comma is printed whole with an empty name, and of a reply of several frames
+    the first is printed; each gets one line on stderr, and the next exchange is as usual."""
+    server = driver.socket("REP")
+    client = nodes.start("req-client", "--connect", server.bind())
+    replies = {"one": [b"no name here"], "two": [b"A,first", b"B,second"], "three": [b"A,three"]}
+    for n, (line, reply) in enumerate(replies.items(), start=1):
+        client.send_line(line)
+        assert server.recv(WAIT) == [line.encode()], f"the client's request {line!r}"
+        server.send(*reply)
+        client.wait_until(lambda out: out.count("RECEIVED: ") >= n, WAIT, f"the reply to {line!r} printed")
+
+    assert ended(client) == 0, f"req-client ended with {client.status()}"
+    printed = client.output.replace(">> ", "").splitlines()
+    assert printed == ["SENDING: one", "RECEIVED: no name here FROM ", "SENDING: two", "RECEIVED: first FROM A",
+                       "SENDING: three", "RECEIVED: three FROM A"], f"req-client printed {printed}"
+    assert_said_one_line_each(client, 2, "malformed replies")
+
+
+# -- MI-10 the driver ------------------------------------------------------
+
+
+BAD_REQUESTS = {
+    "bad hex": ("send", {"frames": ["zz"]}, "EINVAL"),
+    "frames not a list": ("send", {"frames": "00"}, "EINVAL"),
+    "negative timeout": ("recv", {"timeout_ms": -1}, "EINVAL"),
+    "timeout beyond 32 bits": ("recv", {"timeout_ms": 2**40}, "EINVAL"),
+    "timeout not an integer": ("recv", {"timeout_ms": "soon"}, "EINVAL"),
+    "option value beyond 64 bits": ("setsockopt", {"option": "sndhwm", "value": 2**70}, "EINVAL"),
+    "unknown option": ("setsockopt", {"option": "no_such_option", "value": 1}, "EINVAL"),
+    "unknown field": ("close", {"colour": "blue"}, "EINVAL"),
+    "no such socket": ("recv", {"socket": "s99", "timeout_ms": 0}, "ENOTSOCK"),
+    "unknown command": ("juggle", {}, "ENOTSUP"),
+    "poll item not an object": ("poll", {"items": [5], "timeout_ms": 0}, "EINVAL"),
+}
+
+
+@pytest.mark.spec("MI-10")
+@pytest.mark.spec("NC-8")
+@pytest.mark.parametrize("cmd, fields, errno", BAD_REQUESTS.values(), ids=BAD_REQUESTS.keys())
+def test_driver_answers_a_malformed_request_with_an_error_and_goes_on(driver, cmd, fields, errno):
+    """A request with a bad field (hex that is not hex, a negative or oversized timeout, an unknown
+    option or field) gets an error reply naming the errno at once, and the driver's socket still works."""
+    pair, peer = driver.socket("PAIR"), driver.socket("PAIR")
+    peer.connect(pair.bind())
+    fields = {"socket": pair.name, **fields} if cmd != "juggle" and cmd != "poll" else fields
+    with pytest.raises(DriverError) as refused:
+        driver.request(cmd, **fields)
+    assert refused.value.errno == errno, f"{cmd} {fields} should fail with {errno}, got {refused.value}"
+
+    peer.send(b"still here")
+    assert pair.recv(WAIT) == [b"still here"], "the driver's socket after the malformed request"
+    assert driver.node.running, f"the driver ended ({driver.node.status()}) on a malformed request"
+
+
+@pytest.mark.spec("MI-10")
+@pytest.mark.spec("NC-8")
+@pytest.mark.parametrize("line", [b"\xff\xfe not UTF-8", b"[" * 100_000 + b"]" * 100_000, b"[1, 2]", b"{"],
+                         ids=["not UTF-8", "nested 100000 deep", "a list", "cut short"])
+def test_driver_answers_a_line_that_is_no_request_with_seq_null_and_goes_on(driver, line):
+    """A line that is not a JSON object (not UTF-8, nested too deep to read, a list, cut short) gets
+    one reply with seq null and an error, and the next request is answered as usual."""
+    driver.node.proc.stdin.write(line + b"\n")
+    driver.node.proc.stdin.flush()
+    answer = json.loads(driver.node.read_line(WAIT, "the driver's answer to a line that is no request"))
+    assert answer.get("seq") is None and answer.get("error", {}).get("errno") in ("EPROTO", "EINVAL"), (
+        f"a line that is no request must get seq null and EPROTO (or EINVAL), got {answer}"
+    )
+    assert driver.hello()["protocol"] == 1, "the driver goes on after a line that is no request"
