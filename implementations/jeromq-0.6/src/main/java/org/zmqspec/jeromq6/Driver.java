@@ -124,9 +124,7 @@ final class Driver {
         BufferedReader lines = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
         String line;
         while (!quitting && (line = lines.readLine()) != null) {
-            if (!line.isBlank()) {
-                Kit.say(gson.toJson(handle(line)));
-            }
+            Kit.say(gson.toJson(handle(line)));  // every line gets one reply, an empty one included
         }
         for (SocketBase socket : sockets.values()) {
             socket.setSocketOpt(ZMQ.ZMQ_LINGER, 0);
@@ -145,13 +143,14 @@ final class Driver {
         JsonElement seq = JsonNull.INSTANCE;
         JsonObject reply = new JsonObject();
         try {
-            JsonObject request = parse(line);
-            if (request.has("seq")) {
-                seq = integral(request.get("seq")) ? request.get("seq") : JsonNull.INSTANCE;
-                if (seq.isJsonNull()) {
-                    throw new ZmqFailure("EINVAL", "seq must be an integer");
-                }
+            if (line.isBlank()) {
+                throw new ZmqFailure("EPROTO", "an empty line is no request");
             }
+            JsonObject request = parse(line);
+            if (!integral(request.get("seq"))) {
+                throw new ZmqFailure("EPROTO", "a request must have seq, an integer");
+            }
+            seq = request.get("seq");
             JsonElement cmd = request.get("cmd");
             if (cmd == null || !cmd.isJsonPrimitive() || !cmd.getAsJsonPrimitive().isString()) {
                 throw new ZmqFailure("ENOTSUP", "unknown command " + cmd);
@@ -708,11 +707,20 @@ final class Driver {
     }
 
     private static byte[] hexBytes(String hex, String field) throws ZmqFailure {
-        byte[] bytes = Text.unhex(hex);
+        byte[] bytes = hasUppercase(hex) ? null : Text.unhex(hex);  // the protocol's hex is lowercase
         if (bytes == null) {
             throw new ZmqFailure("EINVAL", "'" + field + "' is not hex: '" + hex + "'");
         }
         return bytes;
+    }
+
+    private static boolean hasUppercase(String hex) {
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) >= 'A' && hex.charAt(i) <= 'F') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonArray hexes(List<byte[]> frames) {
