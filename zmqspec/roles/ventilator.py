@@ -13,7 +13,7 @@ With ``--sink-bind`` the sink connects to the ventilator, and a bound PUSH
 with no peer cannot send: N waits for the first sink to connect. The ready
 line comes first, so the harness (or a person) can start that sink, and
 end of input while N waits ends the ventilator (the lifeline, contract
-section 3), as it does at either prompt (catalogue PP-14).
+section 3), as it does at either prompt (catalogue PP-19).
 """
 
 from __future__ import annotations

@@ -328,7 +328,7 @@ def test_a_node_refuses_a_tcp_port_beyond_65535_itself(nodes, observers, role, o
 # -- what the table alone leaves open ---------------------------------------
 
 
-@pytest.mark.spec("PS-15")
+@pytest.mark.spec("PS-29")
 def test_weather_pub_with_a_count_exits_0_after_its_last_update(nodes, observers):
     """weather-pub --count N (N > 0) exits 0 once its N-th update is sent, standard input still
     open; weather-pub with the default --count 0 has not ended by then."""
@@ -342,7 +342,7 @@ def test_weather_pub_with_a_count_exits_0_after_its_last_update(nodes, observers
 VENT_PROMPT = "> IF YOU'RE READY, PRESS ENTER TO START"
 
 
-@pytest.mark.spec("PP-14")
+@pytest.mark.spec("PP-19")
 def test_a_ventilator_whose_sink_connects_to_it_runs_the_batch(nodes):
     """With --sink-bind the ventilator prints its ready line before any sink exists, sends N once a
     sink has connected, then prompts; a sink that connects to it gathers the batch from a worker,

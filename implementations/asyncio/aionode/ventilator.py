@@ -40,7 +40,7 @@ async def ventilate(n: node.Node, args) -> None:
     node.say("START VENT SERVER")
     n.ready(tasks=bound_tasks, sink=bound_sink)
     # N after the ready line: with --sink-bind no sink is there yet, and a PUSH with no peer cannot
-    # send; meanwhile end of input still ends the ventilator (contract, "ventilator"; PP-14)
+    # send; meanwhile end of input still ends the ventilator (contract, "ventilator"; PP-19)
     while not await sink.poll(LIFELINE_MS, zmq.POLLOUT):
         if n.stdin.at_eof():
             for sock in (tasks, sink):

@@ -85,7 +85,7 @@ class Lines:
 
 def tell_the_sink(sink, tasks: int, lines: Lines) -> bool:
     """Send N once the sink socket can (with --sink-bind: once a sink has connected; a PUSH with no
-    peer cannot send), after the ready line; False if standard input ends first (PP-14)."""
+    peer cannot send), after the ready line; False if standard input ends first (PP-19)."""
     sink.setsockopt(zmq.SNDTIMEO, LIFELINE_MS)  # pyomq: SNDTIMEO, not DONTWAIT (see node.py)
     while True:
         try:
