@@ -11,16 +11,21 @@ import os
 import signal
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 
+from zmqspec.contract import ROLES
 from zmqspec.harness import scaled
 
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DEADLINE = 180.0
+CHECK_TOKEN = "ZMQSPEC_CHECK_RUN"  # put in check's environment; its run and every node inherit it
 OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
@@ -85,3 +90,60 @@ def test_check_exits_1_when_an_id_fails_and_shows_it(tmp_path):
     done = check(tmp_path, "--impl", str(manifest), "--spec", "RR-1", "--", "-k", "prints_starting_ready")
     assert done.returncode == 1, done.stdout + done.stderr
     assert any(line.split()[:2] == ["FAIL", "RR-1"] for line in done.stdout.splitlines()), done.stdout
+
+
+def test_check_exits_1_when_nothing_of_the_implementation_was_judged(tmp_path):
+    """A manifest that provides none of the roles the chosen ids need gets no verdict at all: check says
+    so and exits 1, so a CI job does not go green having judged nothing."""
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('name = "only-a-server"\n[roles]\nrep-server = "{python} -m zmqspec rep-server"\n')
+    done = check(tmp_path, "--impl", str(manifest), "--spec", "DP-3")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no id got a verdict" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "conformance report written to" not in done.stdout, "check announced a report folder it removes"
+
+
+def nodes_of(token: str, besides: int) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["pid"]):
+        try:
+            if process.pid != besides and process.environ().get(CHECK_TOKEN) == token:
+                found.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def test_check_told_to_stop_stops_the_run_and_every_node_it_started(tmp_path):
+    """SIGTERM to ``zmqspec check`` alone (what ``timeout`` and a cancelled CI job send) ends its pytest
+    run and every node of it, and check exits 128 + 15 with one line (NC-7: nothing outlives its parent)."""
+    token = uuid.uuid4().hex
+    # the whole PUSH-PULL pattern: minutes of work, so a check that merely waits for its run to end fails
+    proc = subprocess.Popen([sys.executable, "-m", "zmqspec", "check", "--impl", "reference", "--", "-m", "pipeline"],
+                            cwd=tmp_path, env={**os.environ, CHECK_TOKEN: token}, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + scaled(60)
+    try:
+        while not any(set(p.cmdline()) & set(ROLES) for p in nodes_of(token, proc.pid)):
+            assert proc.poll() is None, f"check ended ({proc.returncode}) before any node started: {proc.stderr.read()}"
+            assert time.monotonic() < deadline, "no node of the check's run started within 60 s"
+            time.sleep(0.05)  # noqa: sleep-ok (polling the process table: no event announces a new process)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            status = proc.wait(scaled(20))
+        except subprocess.TimeoutExpired:
+            pytest.fail("check was still running 20 s after SIGTERM: it waits for its run instead of stopping it")
+        left = nodes_of(token, proc.pid)
+        gone_by = time.monotonic() + scaled(10)
+        while left and time.monotonic() < gone_by:
+            time.sleep(0.05)  # noqa: sleep-ok (polling the process table for the last exits)
+            left = nodes_of(token, proc.pid)
+        assert not left, f"still running after check ended: {[' '.join(p.cmdline()) for p in left]}"
+        assert status == 128 + signal.SIGTERM, f"check exited {status} after SIGTERM, not 143"
+        err = proc.stderr.read()
+        assert "stopped by signal 15" in err, err
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        for process in nodes_of(token, proc.pid):
+            process.kill()

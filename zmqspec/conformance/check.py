@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,11 +37,12 @@ from pathlib import Path
 
 from zmqspec import cli
 from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
-from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
+from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, NON_STRICT, PASS, UNTESTED, WORST_FIRST, XFAIL
 from zmqspec.harness.implementations import ManifestError, load_manifest
 
 PROG = "zmqspec check"
 FAILING = (FAIL, BROKEN_DRIVER)
+JUDGED = (PASS, FAIL, BROKEN_DRIVER, XFAIL, NON_STRICT)
 WIDTH = 100
 SPEC_PACKAGE = "zmqspec.spec"
 
@@ -140,6 +143,35 @@ def summary(report: dict, wanted: list[str]) -> tuple[str, bool]:
     return "\n".join([title, legend, *lines]) + "\n", failing
 
 
+def run_to_the_end(command: list[str], cwd: Path, announce: bool = True) -> int:
+    """Run the specification's pytest and return its status; minus the signal's number when ``check``
+    itself was told to stop (SIGTERM, SIGHUP, SIGINT), after passing the signal on and waiting for
+    the run to end, so that neither the run nor its nodes outlive ``check`` (NC-7)."""
+    env = dict(os.environ)
+    if not announce:
+        env["ZMQSPEC_REPORT_UNANNOUNCED"] = "1"  # the report folder is check's scratch, removed at the end
+    child = subprocess.Popen(command, cwd=cwd, env=env)
+    received: list[int] = []
+
+    def pass_on(signum, _frame) -> None:
+        received.append(signum)
+        if child.poll() is None and signum != signal.SIGINT:  # Ctrl-C reaches the whole process group itself
+            child.send_signal(signal.SIGTERM)
+
+    previous = {signum: signal.signal(signum, pass_on) for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                status = child.wait()
+                break
+            except InterruptedError:
+                continue
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return -received[0] if received else status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.report and Path(args.report).exists() and not Path(args.report).is_dir():
@@ -154,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"{PROG}: error: {exc}\n")
             return 2
         sys.stdout.flush()
-        status = subprocess.run(command, cwd=scratch).returncode
+        status = run_to_the_end(command, scratch, announce=bool(args.report))
+        if status < 0:
+            sys.stderr.write(f"{PROG}: stopped by signal {-status}; the specification's run and its nodes "
+                             f"were stopped with it\n")
+            return 128 - status
         report_file = report_dir / "report.json"
         if status not in (0, 1) or not report_file.is_file():
             sys.stderr.write(f"{PROG}: error: the specification's run ended with status {status} "
@@ -165,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n" + text)
         if args.report:
             sys.stdout.write(f"\nreport: {report_dir}/report.json, report.md, report.html\n")
+        else:
+            sys.stdout.write("\n(no --report: the report of this run was not kept)\n")
+        judged = [entry for spec_id, entry in report["catalogue"].items()
+                  if (not args.spec or spec_id in args.spec) and entry.get("verdict") in JUDGED]
+        if not judged:
+            sys.stderr.write(f"{PROG}: error: no id got a verdict (every one untested, skipped or not provided): "
+                             f"nothing of the implementation was judged\n")
+            return 1
         return 1 if failing else 0
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
