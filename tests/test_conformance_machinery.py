@@ -264,6 +264,19 @@ def test_a_driver_that_breaks_the_protocol_gets_the_broken_driver_verdict(tmp_pa
     assert run.seconds < scaled(60), f"a broken driver took {run.seconds:.0f} s to judge"
 
 
+def test_a_driver_the_session_found_broken_fails_each_test_at_once(tmp_path):
+    """A driver that prints its ready line and then never answers is found broken by the session's
+    hello probe, once; every later test that needs it fails at once as a broken driver, naming the
+    probe's finding, instead of each waiting out the same deadline (4 tests, well under 4 deadlines)."""
+    run = run_pytest("--impl", f"{IMPLS}/broken/mute.toml", f"{SAMPLES}/driver_many.py", report_dir=tmp_path)
+    assert run.status == 1, run.shown()
+    verdicts = [test["verdict"] for test in run.report["tests"]]
+    assert verdicts == ["broken driver"] * 4, f"{verdicts}\n{run.shown()}"
+    assert all("found when the session first asked the driver hello" in test["message"]
+               for test in run.report["tests"]), run.shown()
+    assert run.seconds < scaled(60), f"a mute driver took {run.seconds:.0f} s to judge on 4 tests"
+
+
 def test_peer_roles_are_played_by_the_peer_implementation(tmp_path):
     """With --peer-impl reference --peer-roles rep-server, every rep-server comes from the peer
     and every other role from the implementation under test, without changing a test."""

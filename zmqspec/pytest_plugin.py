@@ -85,14 +85,25 @@ class Settings:
             self._hello = probe_driver(self.implementation, self.validator)
         return self._hello
 
+    def peer_hello(self) -> tuple[dict | None, str | None]:
+        if self._peer_hello is None:
+            self._peer_hello = probe_driver(self.peer, self.validator)
+        return self._peer_hello
+
+    def broken_driver(self, peer: bool = False) -> str | None:
+        """Why the driver (the peer's with ``peer``) is known broken: its ``hello`` probe failed as a
+        broken driver. None when it answered, or is not provided (each test then says so itself)."""
+        if peer and self.peer is None:
+            return None
+        _, problem = self.peer_hello() if peer else self.driver_hello()
+        return problem if problem and problem.startswith("broken driver") else None
+
     def transports(self) -> frozenset[str] | None:
         """The transports that every implementation taking part lists in its driver's ``hello``;
         None when one of them has no usable hello (its tests then judge it, nothing is skipped)."""
         hellos = [self.driver_hello()[0]]
         if self.peer is not None:
-            if self._peer_hello is None:
-                self._peer_hello = probe_driver(self.peer, self.validator)
-            hellos.append(self._peer_hello[0])
+            hellos.append(self.peer_hello()[0])
         listed = [hello.get("transports") if isinstance(hello, dict) else None for hello in hellos]
         if not all(isinstance(names, list) for names in listed):
             return None
@@ -568,7 +579,8 @@ def implementation(pytestconfig: pytest.Config) -> Implementation:
 @pytest.fixture
 def nodes(request: pytest.FixtureRequest, implementation: Implementation):
     settings = request.config.stash[SETTINGS_KEY]
-    started = Nodes(implementation, settings.peer, settings.validator, settings.peer_roles)
+    started = Nodes(implementation, settings.peer, settings.validator, settings.peer_roles,
+                    broken_driver=settings.broken_driver)
     request.node.stash[NODES_KEY] = started
     yield started
     try:

@@ -66,8 +66,10 @@ class Nodes:
     ``peer_roles`` the roles it plays; ``validator`` checks every driver reply (--validate-protocol)."""
 
     def __init__(self, implementation: Implementation, peer: Implementation | None = None, validator=None,
-                 peer_roles: frozenset[str] = frozenset()):
+                 peer_roles: frozenset[str] = frozenset(),
+                 broken_driver: Callable[[bool], str | None] = lambda peer: None):
         self.implementation = implementation
+        self.broken_driver = broken_driver  # peer? -> why that driver is known broken (the session's probe)
         self.peer = peer or implementation
         self.peer_roles = peer_roles
         self.started: list[Node] = []
@@ -91,7 +93,13 @@ class Nodes:
         return node
 
     def driver(self, label: str | None = None, peer: bool = False) -> TrackedDriver:
-        """A driver node, ready; one that does not start is a broken driver (``DriverProtocolError``)."""
+        """A driver node, ready; one that does not start is a broken driver (``DriverProtocolError``).
+
+        A driver the session's ``hello`` probe already found broken is not started again: each test
+        that needs it fails at once with the probe's finding, instead of waiting out its deadline."""
+        known = self.broken_driver(peer)
+        if known:
+            raise DriverProtocolError(f"{known} (found when the session first asked the driver hello)")
         try:
             node = self.start("driver", label=label, peer=peer)
         except NodeFailure as exc:
