@@ -132,6 +132,22 @@ func (c *cli) integer(name string, fallback, min, max int64) (int64, error) {
 	return v, nil
 }
 
+// need is the check of a socket that connects to a peer: given neither --{prefix}bind nor
+// --{prefix}connect, a usageError naming its connect option, before any socket is opened (contract
+// section 6, "Order of the checks"; NC-10).
+func (c *cli) need(prefix string) error {
+	if len(c.all(prefix+"bind")) == 0 && len(c.all(prefix+"connect")) == 0 {
+		return usagef("the following arguments are required: --%sconnect (or --%sbind)", prefix, prefix)
+	}
+	return nil
+}
+
+// The ranges of contract section 6 (zmqspec/contract.py).
+const (
+	intMax  = 1<<31 - 1 // the largest count an option takes
+	seedMax = 1<<32 - 1 // --seed: 0..4294967295
+)
+
 func (c *cli) help() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "usage: zmqspec %s [options]\n\n%s\n\noptions:\n  -h, --help            show this help and exit\n",

@@ -296,6 +296,9 @@ func libraryVersion() string {
 func (d *driver) hello() map[string]any {
 	commands := make([]string, 0, len(commandFields))
 	for name := range commandFields {
+		if name == "poll" {
+			continue // zmq4 has no poller: poll is ENOTSUP, so it is not listed (contract section 5)
+		}
 		commands = append(commands, name)
 	}
 	sort.Strings(commands)

@@ -201,11 +201,48 @@ func boundEndpoint(s zmq4.Socket, asked string) string {
 	return transport + "://" + addr.String()
 }
 
+// badTCPPort says what is wrong with the port of a tcp endpoint that no socket can take, refused by
+// the node itself (contract section 1; NC-9); "" when there is nothing to say. A port beyond 65535
+// (libzmq would take it modulo 65536), and a port that is not a number: zmq4 hands the address to
+// Go's net package, which takes a service name ("tcp://127.0.0.1:http" binds port 80), where libzmq
+// refuses it with EINVAL (src/tcp_address.cpp).
+func badTCPPort(ep string) string {
+	if !strings.HasPrefix(ep, "tcp://") || !strings.Contains(ep[len("tcp://"):], ":") {
+		return "" // no port at all: zmq4 refuses it already
+	}
+	port := ep[strings.LastIndex(ep, ":")+1:]
+	if port == "*" {
+		return ""
+	}
+	if port == "" || strings.Trim(port, "0123456789") != "" {
+		return "the tcp port is not a number"
+	}
+	port = strings.TrimLeft(port, "0")
+	if len(port) > 5 || (port != "" && mustAtoi(port) > 65535) {
+		return "a tcp port is at most 65535"
+	}
+	return ""
+}
+
+func mustAtoi(digits string) int {
+	v, _ := strconv.Atoi(digits)
+	return v
+}
+
 // attach binds and connects one socket as its options say; with neither, it binds fallback (none
 // when fallback is ""). It returns the endpoints actually bound.
 func attach(s zmq4.Socket, binds, connects []string, fallback string) ([]string, error) {
 	if len(binds) == 0 && len(connects) == 0 && fallback != "" {
 		binds = []string{fallback}
+	}
+	for _, ep := range append(append([]string{}, binds...), connects...) {
+		if why := badTCPPort(ep); why != "" {
+			verb := "bind"
+			if !contains(binds, ep) {
+				verb = "connect"
+			}
+			return nil, failf("cannot %s %s: Invalid argument: %s (EINVAL)", verb, ep, why)
+		}
 	}
 	bound := []string{}
 	for _, ep := range binds {

@@ -36,16 +36,15 @@ func ventilator(args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	const huge = 1<<62 - 1
-	tasks, err := c.integer("tasks", 100_000, 0, huge)
+	tasks, err := c.integer("tasks", 100_000, 0, intMax)
 	if err != nil {
 		return err
 	}
-	costMin, err := c.integer("cost-min", 1, 0, huge)
+	costMin, err := c.integer("cost-min", 1, 0, maxWorkloadMS)
 	if err != nil {
 		return err
 	}
-	costMax, err := c.integer("cost-max", 99, 0, huge)
+	costMax, err := c.integer("cost-max", 99, 0, maxWorkloadMS)
 	if err != nil {
 		return err
 	}
@@ -53,17 +52,14 @@ func ventilator(args []string) error {
 		costMin, costMax = 0, 0
 	}
 	if costMin > costMax {
-		return usagef("--cost-min is larger than --cost-max")
+		return usagef("argument --cost-min: must not be larger than --cost-max (%d > %d)", costMin, costMax)
 	}
-	if costMax > maxWorkloadMS {
-		return usagef("--cost-max must be at most %d ms (a worker skips a longer task), got %d", maxWorkloadMS, costMax)
-	}
-	if len(c.all("sink-bind")) == 0 && len(c.all("sink-connect")) == 0 {
-		return usagef("needs the sink's endpoint (--sink-connect)")
+	if err := c.need("sink-"); err != nil {
+		return err
 	}
 	seed := time.Now().UnixNano()
 	if c.has("seed") {
-		if seed, err = c.integer("seed", 0, -1<<63, 1<<63-1); err != nil {
+		if seed, err = c.integer("seed", 0, 0, seedMax); err != nil {
 			return err
 		}
 	}
@@ -77,17 +73,28 @@ func ventilator(args []string) error {
 	if err != nil {
 		return err
 	}
-	n := make([]byte, countBytes)
-	binary.BigEndian.PutUint64(n, uint64(tasks))
-	if err := sinkPush.Send(zmq4.NewMsg(n)); err != nil {
-		name, text := errnoOf(err)
-		return failf("cannot tell the sink N: %s (%s)", text, name)
-	}
 	say("START VENT SERVER")
 	ready(map[string][]string{"tasks": boundTasks, "sink": boundSink})
+	// N goes to the sink after the ready line: with --sink-bind, zmq4's PUSH Send waits for a sink
+	// to connect (RFC 30: a PUSH with no peer cannot send), and the harness starts that sink from
+	// the ready line. Standard input is watched the while: its end exits 0 (PP-19, NC-3).
+	lines := stdinLines()
+	n := make([]byte, countBytes)
+	binary.BigEndian.PutUint64(n, uint64(tasks))
+	setSendTimeout(sinkPush, time.Duration(1<<63-1)) // zmq4's Send gives up silently at its deadline: no deadline
+	told := make(chan error, 1)
+	go func() { told <- sinkPush.Send(zmq4.NewMsg(n)) }()
+	select {
+	case err := <-told:
+		if err != nil {
+			name, text := errnoOf(err)
+			return failf("cannot tell the sink N: %s (%s)", text, name)
+		}
+	case <-lines.ended:
+		return nil
+	}
 	out("> IF YOU'RE READY, PRESS ENTER TO START")
-	input := bufio.NewReader(os.Stdin)
-	if line, _ := input.ReadBytes('\n'); len(line) == 0 {
+	if _, ok := <-lines.c; !ok {
 		return nil
 	}
 	say("")
@@ -106,9 +113,35 @@ func ventilator(args []string) error {
 	}
 	say(fmt.Sprintf("TOTAL EXPECTED COST: %d", total))
 	out("PRESS ENTER TO QUIT")
-	input.ReadBytes('\n')
+	<-lines.c
 	say("")
 	return nil // zmq4's PUSH writes each task to the connection before Send returns: nothing is left queued
+}
+
+// lines is standard input read by a goroutine: each line (any bytes) on c, c closed and ended
+// closed at its end.
+type lines struct {
+	c     chan []byte
+	ended chan struct{}
+}
+
+func stdinLines() *lines {
+	l := &lines{c: make(chan []byte, 16), ended: make(chan struct{})}
+	go func() {
+		input := bufio.NewReader(os.Stdin)
+		for {
+			line, err := input.ReadBytes('\n')
+			if len(line) > 0 {
+				l.c <- line
+			}
+			if err != nil {
+				close(l.ended)
+				close(l.c)
+				return
+			}
+		}
+	}()
+	return l
 }
 
 // workloadMS is what a task asks for: ASCII decimal digits worth 0..maxWorkloadMS; false if malformed.

@@ -25,7 +25,7 @@ type weatherRandom struct{ rng *rand.Rand }
 func newWeatherRandom(c *cli) (*weatherRandom, error) {
 	seed := time.Now().UnixNano()
 	if c.has("seed") {
-		v, err := c.integer("seed", 0, -1<<63, 1<<63-1)
+		v, err := c.integer("seed", 0, 0, seedMax)
 		if err != nil {
 			return nil, err
 		}
@@ -59,31 +59,30 @@ func weatherPub(args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	const big = 1<<63 - 1
-	count, err := c.integer("count", 0, 0, big)
+	count, err := c.integer("count", 0, 0, intMax)
 	if err != nil {
 		return err
 	}
-	rate, err := c.integer("rate", 0, 0, big)
+	rate, err := c.integer("rate", 0, 0, intMax)
 	if err != nil {
 		return err
 	}
-	zipMin, err := c.integer("zip-min", 1, -big, big)
+	zipMin, err := c.integer("zip-min", 1, 1, 99999)
 	if err != nil {
 		return err
 	}
-	zipMax, err := c.integer("zip-max", 99999, -big, big)
+	zipMax, err := c.integer("zip-max", 99999, 1, 99999)
 	if err != nil {
 		return err
 	}
-	if !(1 <= zipMin && zipMin <= zipMax && zipMax <= 99999) {
-		return usagef("need 1 <= --zip-min <= --zip-max <= 99999")
+	if zipMin > zipMax {
+		return usagef("argument --zip-min: must not be larger than --zip-max (%d > %d)", zipMin, zipMax)
 	}
-	firstSeq, err := c.integer("first-seq", 0, 0, big)
+	firstSeq, err := c.integer("first-seq", 0, 0, 999999)
 	if err != nil {
 		return err
 	}
-	sndhwm, err := c.integer("sndhwm", -1, 0, 1<<31-1)
+	sndhwm, err := c.integer("sndhwm", -1, 0, intMax)
 	if err != nil {
 		return err
 	}
@@ -132,12 +131,12 @@ func weatherSub(args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	count, err := c.integer("count", 50, 1, 1<<62)
+	count, err := c.integer("count", 50, 1, intMax)
 	if err != nil {
 		return err
 	}
-	if len(c.all("connect")) == 0 && len(c.all("bind")) == 0 {
-		return usagef("needs at least one endpoint to connect to (--connect)")
+	if err := c.need(""); err != nil {
+		return err
 	}
 	sub := roleSocketFor("SUB", c.all("bind"), c.all("connect"))
 	sub.SetOption(zmq4.OptionSubscribe, c.text("filter", "10001")) // zmq4's SUB takes the prefix as a Go string: its UTF-8 bytes
@@ -196,11 +195,11 @@ func syncPub(args []string) error {
 	if !c.has("subscribers") {
 		return usagef("the following arguments are required: --subscribers")
 	}
-	subscribers, err := c.integer("subscribers", 0, 1, 1<<31)
+	subscribers, err := c.integer("subscribers", 0, 1, intMax)
 	if err != nil {
 		return err
 	}
-	count, err := c.integer("count", 1000, 0, 1<<62)
+	count, err := c.integer("count", 1000, 0, intMax)
 	if err != nil {
 		return err
 	}

@@ -121,6 +121,9 @@ func gateway(args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
+	if err := c.need("backend-"); err != nil {
+		return err
+	}
 	front := roleSocketFor("REP", c.all("frontend-bind"), c.all("frontend-connect"))
 	back := roleSocketFor("REQ", c.all("backend-bind"), c.all("backend-connect"))
 	boundFront, err := attach(front, c.all("frontend-bind"), c.all("frontend-connect"), defaultBind)

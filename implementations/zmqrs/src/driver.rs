@@ -44,8 +44,10 @@ const INT_OPTIONS: [&str; 13] = [
     "xpub_verbose", "router_mandatory", "rcvmore", "type",
 ];
 const BYTES_OPTIONS: [&str; 4] = ["subscribe", "unsubscribe", "routing_id", "last_endpoint"];
-const COMMANDS: [&str; 18] = [
-    "batch", "bind", "close", "connect", "disconnect", "getsockopt", "hello", "poll", "quit", "recv", "recv_many",
+/// The commands this driver answers; `poll` is left out: zmq.rs has no poller, so it is ENOTSUP
+/// (contract section 5: a driver leaves out of `commands` what its library cannot do).
+const COMMANDS: [&str; 17] = [
+    "batch", "bind", "close", "connect", "disconnect", "getsockopt", "hello", "quit", "recv", "recv_many",
     "recv_until", "send", "send_many", "setsockopt", "setsockopt_string", "socket", "unbind",
 ];
 
@@ -215,10 +217,12 @@ pub fn run(args: &[String]) -> kit::Outcome {
         let mut quitting = false;
         while !quitting {
             let Some(line) = lines.recv().await else { break };
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let (reply, quit) = driver.handle(&line).await;
+            // every line gets exactly one reply: an empty one, or one of blanks, is no request (DP-7)
+            let (reply, quit) = if line.iter().all(u8::is_ascii_whitespace) {
+                (error_reply(Value::Null, refused("EPROTO", "an empty line is no request")), false)
+            } else {
+                driver.handle(&line).await
+            };
             quitting = quit;
             kit::say(&reply.to_string());
         }
@@ -241,10 +245,15 @@ impl Driver {
             Ok(request) => request,
             Err(failure) => return (error_reply(Value::Null, failure), false),
         };
+        // a request has a seq that is a JSON integer ("7", 7.0 and true are not): without one, the
+        // line is no request, gets seq null and EPROTO, and nothing runs (DP-6)
         let seq = match request.get("seq") {
-            None => Value::Null,
             Some(seq) if seq.is_i64() || seq.is_u64() => seq.clone(),
-            Some(_) => return (error_reply(Value::Null, refused("EINVAL", "seq must be an integer")), false),
+            Some(other) => {
+                let failure = refused("EPROTO", format!("seq must be a JSON integer, got {other}"));
+                return (error_reply(Value::Null, failure), false);
+            }
+            None => return (error_reply(Value::Null, refused("EPROTO", "a request needs a seq")), false),
         };
         let Some(cmd) = request.get("cmd").and_then(Value::as_str).map(str::to_string) else {
             let failure = refused("ENOTSUP", format!("unknown command {}", request.get("cmd").unwrap_or(&Value::Null)));
@@ -509,8 +518,10 @@ fn hello() -> Value {
         "protocol": PROTOCOL,
         "implementation": "zmqspec-zmqrs",
         "language": format!("rust {}", env!("ZMQRS_NODE_RUSTC")),
-        "library": "zeromq 0.7.0 (zmq.rs), tokio runtime",
-        "zmq_version": "ZMTP 3.1 (zmq.rs 0.7.0; no libzmq)",
+        "library": "zeromq 0.7.0 (zmq.rs; ZMTP 3.1, no libzmq), tokio runtime",
+        // MAJOR.MINOR.PATCH: zmq.rs declares no libzmq version of its own, so 0.0.0 (DP-5); the
+        // stack and what it speaks are in `library`
+        "zmq_version": "0.0.0",
         "transports": ["tcp", "ipc"],
         "socket_types": SOCKET_TYPES,
         "commands": COMMANDS,
@@ -573,8 +584,10 @@ fn timeout_of(request: &Map<String, Value>) -> Result<Duration, Refused> {
 }
 
 fn unhex(text: &str) -> Result<Vec<u8>, Refused> {
-    let bad = || refused("EINVAL", format!("not a hex string: {text:?}"));
-    if text.len() % 2 != 0 {
+    let bad = || refused("EINVAL", format!("not a lowercase hex string: {text:?}"));
+    // lowercase only, as the contract says ("AB" is EINVAL: DP-8); from_str_radix alone would take
+    // uppercase and a '+' sign
+    if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(bad());
     }
     (0..text.len())

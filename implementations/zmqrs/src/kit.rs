@@ -156,6 +156,29 @@ pub fn wire_endpoint(endpoint: &str) -> String {
     format!("tcp://{host}:{port}")
 }
 
+/// The ranges of contract section 6 (zmqspec/contract.py): the largest count an option takes, and
+/// the largest seed.
+pub const INT_MAX: i64 = i32::MAX as i64;
+pub const SEED_MAX: i64 = u32::MAX as i64;
+
+/// What is wrong with the port of a tcp endpoint that no socket can take, refused by the node
+/// itself (contract section 1; NC-9): a port beyond 65535, or one that is not a number. None when
+/// there is nothing to say (no port at all is zmq.rs's to refuse).
+fn bad_tcp_port(endpoint: &str) -> Option<&'static str> {
+    let (_, port) = endpoint.strip_prefix("tcp://")?.rsplit_once(':')?;
+    if port == "*" {
+        return None;
+    }
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("the tcp port is not a number");
+    }
+    let significant = port.trim_start_matches('0');
+    if significant.len() > 5 || significant.parse::<u32>().map_or(false, |p| p > 65535) {
+        return Some("a tcp port is at most 65535");
+    }
+    None
+}
+
 /// Bind then connect one socket, in the order given; return the endpoints it bound (as zmq.rs
 /// resolved them). A socket given neither binds `default_bind`, or, without one, is a usage error.
 /// zmq.rs's connect returns once the ZMTP handshake with the peer is done (it retries a refused
@@ -172,6 +195,13 @@ pub async fn attach<S: Socket>(
         match default_bind {
             Some(endpoint) => binds.push(endpoint.to_string()),
             None => return Err(Failure::usage(format!("needs at least one endpoint to connect to (--{option}connect)"))),
+        }
+    }
+    for (verb, list) in [("bind", &binds), ("connect", &connects.to_vec())] {
+        for endpoint in list.iter() {
+            if let Some(why) = bad_tcp_port(endpoint) {
+                return Err(Failure::fatal(format!("cannot {verb} {endpoint}: Invalid argument: {why} (EINVAL)")));
+            }
         }
     }
     let mut bound = Vec::new();
@@ -442,6 +472,18 @@ impl Cli {
 
     pub fn text(&self, name: &str, fallback: &str) -> String {
         self.given.get(name).and_then(|v| v.last().cloned()).unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// A socket that connects to a peer needs an endpoint: given neither `--{prefix}bind` nor
+    /// `--{prefix}connect`, a usage error naming its connect option, before any socket is opened
+    /// (contract section 6, "Order of the checks"; NC-10).
+    pub fn need(self, prefix: &str) -> Result<Self, Failure> {
+        if self.all(&format!("{prefix}bind")).is_empty() && self.all(&format!("{prefix}connect")).is_empty() {
+            return Err(Failure::usage(format!(
+                "the following arguments are required: --{prefix}connect (or --{prefix}bind)"
+            )));
+        }
+        Ok(self)
     }
 
     /// An integer option within `min..=max`; not a number, or out of range, is a usage error naming it.

@@ -11,6 +11,8 @@ use crate::kit::{self, Failure, Outcome};
 
 const KILL: &[u8] = b"KILL";
 const MAX_WORKLOAD_MS: i64 = 60_000;
+/// While N waits for a sink: how often the ventilator tries again, in ms.
+const LIFELINE_MS: u64 = 50;
 const COUNT_BYTES: usize = 8;
 
 const VENTILATOR: &str = "ventilator: the seed's task ventilator (catalogue PP-2). Binds a PUSH socket for the \
@@ -30,23 +32,19 @@ pub fn ventilator(args: &[String]) -> Outcome {
         .flag("zero-cost", "every workload 0 ms (for throughput measurements)")
         .value("seed", "S", "seed the random workloads")
         .parse(args)?;
-    let tasks = cli.integer("tasks", 100_000, 0, i64::MAX)?;
-    let (mut cost_min, mut cost_max) = (cli.integer("cost-min", 1, 0, i64::MAX)?, cli.integer("cost-max", 99, 0, i64::MAX)?);
+    let tasks = cli.integer("tasks", 100_000, 0, kit::INT_MAX)?;
+    let (mut cost_min, mut cost_max) =
+        (cli.integer("cost-min", 1, 0, MAX_WORKLOAD_MS)?, cli.integer("cost-max", 99, 0, MAX_WORKLOAD_MS)?);
     if cli.has("zero-cost") {
         (cost_min, cost_max) = (0, 0);
     }
     if cost_min > cost_max {
-        return Err(Failure::usage("--cost-min is larger than --cost-max"));
-    }
-    if cost_max > MAX_WORKLOAD_MS {
         return Err(Failure::usage(format!(
-            "argument --cost-max: must be at most {MAX_WORKLOAD_MS} ms (a worker skips a longer task), got {cost_max}"
+            "argument --cost-min: must not be larger than --cost-max ({cost_min} > {cost_max})"
         )));
     }
-    if cli.all("sink-bind").is_empty() && cli.all("sink-connect").is_empty() {
-        return Err(Failure::usage("needs the sink's endpoint (--sink-connect)"));
-    }
-    let seed = if cli.has("seed") { Some(cli.integer("seed", 0, i64::MIN, i64::MAX)?) } else { None };
+    let cli = cli.need("sink-")?;
+    let seed = if cli.has("seed") { Some(cli.integer("seed", 0, 0, kit::SEED_MAX)?) } else { None };
     crate::runtime().block_on(async {
         let mut lines = kit::stdin_lines();
         let mut workers = PushSocket::new();
@@ -54,13 +52,29 @@ pub fn ventilator(args: &[String]) -> Outcome {
         let bound_tasks =
             kit::attach(&mut workers, "", &cli.all("bind"), &cli.all("connect"), Some(kit::DEFAULT_BIND)).await?;
         let bound_sink = kit::attach(&mut sink, "sink-", &cli.all("sink-bind"), &cli.all("sink-connect"), None).await?;
-        sink.send(ZmqMessage::from((tasks as u64).to_be_bytes().to_vec()))
-            .await
-            .map_err(|e| Failure::fatal(format!("cannot tell the sink N: {e} ({})", kit::errno_of(&e))))?;
         kit::say("START VENT SERVER");
         kit::ready(&[("tasks", &bound_tasks), ("sink", &bound_sink)]);
+        // N goes to the sink after the ready line: with --sink-bind there is no sink until one
+        // connects, and zmq.rs's PUSH refuses a send with no peer ("Not connected to peers"), so
+        // it is tried again every LIFELINE_MS; standard input is watched the while, and its end
+        // exits 0 (PP-19, NC-3). A line typed meanwhile is kept for the first prompt.
+        let mut early = std::collections::VecDeque::new();
+        loop {
+            match sink.send(ZmqMessage::from((tasks as u64).to_be_bytes().to_vec())).await {
+                Ok(()) => break,
+                Err(e) if kit::errno_of(&e) == "EAGAIN" => {}
+                Err(e) => return Err(Failure::fatal(format!("cannot tell the sink N: {e} ({})", kit::errno_of(&e)))),
+            }
+            tokio::select! {
+                line = lines.recv() => match line {
+                    Some(line) => early.push_back(line),
+                    None => return Ok(()),
+                },
+                _ = tokio::time::sleep(Duration::from_millis(LIFELINE_MS)) => {}
+            }
+        }
         kit::say_bare("> IF YOU'RE READY, PRESS ENTER TO START");
-        if lines.recv().await.is_none() {
+        if early.pop_front().is_none() && lines.recv().await.is_none() {
             return Ok(());
         }
         kit::say("");
@@ -81,7 +95,9 @@ pub fn ventilator(args: &[String]) -> Outcome {
         }
         kit::say(&format!("TOTAL EXPECTED COST: {total}"));
         kit::say_bare("PRESS ENTER TO QUIT");
-        let _ = lines.recv().await;
+        if early.pop_front().is_none() {
+            let _ = lines.recv().await;
+        }
         kit::say("");
         tokio::time::sleep(Duration::from_millis(kit::LINGER_MS)).await;
         Ok(())
@@ -120,11 +136,7 @@ pub fn worker(args: &[String]) -> Outcome {
         .endpoints("kill-", "kill SUB")
         .flag("wait-connected", "print the ready line only once every connect has completed its ZMTP handshake")
         .parse(args)?;
-    if (cli.all("bind").is_empty() && cli.all("connect").is_empty())
-        || (cli.all("sink-bind").is_empty() && cli.all("sink-connect").is_empty())
-    {
-        return Err(Failure::usage("needs the ventilator's (--connect) and the sink's (--sink-connect) endpoints"));
-    }
+    let cli = cli.need("")?.need("sink-")?;
     crate::runtime().block_on(async {
         kit::quit_on_stdin_eof();
         let mut tasks = PullSocket::new();

@@ -23,7 +23,7 @@ fn rng(seed: Option<i64>) -> StdRng {
 
 fn seed_of(cli: &kit::Cli) -> Result<Option<i64>, Failure> {
     if cli.has("seed") {
-        Ok(Some(cli.integer("seed", 0, i64::MIN, i64::MAX)?))
+        Ok(Some(cli.integer("seed", 0, 0, kit::SEED_MAX)?))
     } else {
         Ok(None)
     }
@@ -55,15 +55,17 @@ pub fn weather_pub(args: &[String]) -> Outcome {
         .value("seed", "S", "seed the random updates, for a repeatable stream")
         .value("sndhwm", "N", "the PUB socket's send high-water mark (zmq.rs has none: said on stderr)")
         .parse(args)?;
-    let count = cli.integer("count", 0, 0, i64::MAX)?;
-    let rate = cli.integer("rate", 0, 0, i64::MAX)?;
-    let zip_min = cli.integer("zip-min", 1, i64::MIN, i64::MAX)?;
-    let zip_max = cli.integer("zip-max", 99999, i64::MIN, i64::MAX)?;
-    let first_seq = cli.integer("first-seq", 0, 0, i64::MAX)?;
+    let count = cli.integer("count", 0, 0, kit::INT_MAX)?;
+    let rate = cli.integer("rate", 0, 0, kit::INT_MAX)?;
+    let zip_min = cli.integer("zip-min", 1, 1, 99999)?;
+    let zip_max = cli.integer("zip-max", 99999, 1, 99999)?;
+    let first_seq = cli.integer("first-seq", 0, 0, 999_999)?;
     let seed = seed_of(&cli)?;
-    let sndhwm = if cli.has("sndhwm") { Some(cli.integer("sndhwm", 0, 0, i64::MAX)?) } else { None };
-    if !(1 <= zip_min && zip_min <= zip_max && zip_max <= 99999) {
-        return Err(Failure::usage("need 1 <= --zip-min <= --zip-max <= 99999"));
+    let sndhwm = if cli.has("sndhwm") { Some(cli.integer("sndhwm", 0, 0, kit::INT_MAX)?) } else { None };
+    if zip_min > zip_max {
+        return Err(Failure::usage(format!(
+            "argument --zip-min: must not be larger than --zip-max ({zip_min} > {zip_max})"
+        )));
     }
     crate::runtime().block_on(async {
         kit::quit_on_stdin_eof();
@@ -130,7 +132,8 @@ pub fn weather_sub(args: &[String]) -> Outcome {
         .value("count", "N", "how many updates to average (default 50)")
         .parse(args)?;
     let filter = cli.text("filter", "10001");
-    let count = cli.integer("count", 50, 1, i64::MAX)?;
+    let count = cli.integer("count", 50, 1, kit::INT_MAX)?;
+    let cli = cli.need("")?;
     crate::runtime().block_on(async {
         kit::quit_on_stdin_eof();
         let mut sock = SubSocket::new();
@@ -185,8 +188,8 @@ pub fn sync_pub(args: &[String]) -> Outcome {
     if !cli.has("subscribers") {
         return Err(Failure::usage("the following arguments are required: --subscribers"));
     }
-    let subscribers = cli.integer("subscribers", 1, 1, i64::MAX)?;
-    let count = cli.integer("count", 1000, 0, i64::MAX)?;
+    let subscribers = cli.integer("subscribers", 1, 1, kit::INT_MAX)?;
+    let count = cli.integer("count", 1000, 0, kit::INT_MAX)?;
     let seed = seed_of(&cli)?;
     crate::runtime().block_on(async {
         kit::quit_on_stdin_eof();
@@ -242,7 +245,7 @@ frame is skipped with one line on stderr and not counted.";
 
 pub fn sync_sub(args: &[String]) -> Outcome {
     const ROLE: &str = "sync-sub";
-    let cli = kit::Cli::new(ROLE, SYNC_SUB).endpoints("", "SUB").endpoints("sync-", "sync REQ").parse(args)?;
+    let cli = kit::Cli::new(ROLE, SYNC_SUB).endpoints("", "SUB").endpoints("sync-", "sync REQ").parse(args)?.need("")?.need("sync-")?;
     crate::runtime().block_on(async {
         kit::quit_on_stdin_eof();
         let mut sub = SubSocket::new();

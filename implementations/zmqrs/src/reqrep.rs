@@ -57,7 +57,7 @@ name, and of a reply of several frames the first is printed, each with one line 
 
 pub fn req_client(args: &[String]) -> Outcome {
     const ROLE: &str = "req-client";
-    let cli = kit::Cli::new(ROLE, REQ_CLIENT).endpoints("", "REQ").parse(args)?;
+    let cli = kit::Cli::new(ROLE, REQ_CLIENT).endpoints("", "REQ").parse(args)?.need("")?;
     crate::runtime().block_on(async {
         let mut lines = kit::stdin_lines();
         let mut sock = ReqSocket::new();
@@ -106,7 +106,8 @@ pub fn gateway(args: &[String]) -> Outcome {
     let cli = kit::Cli::new(ROLE, GATEWAY)
         .endpoints("frontend-", "frontend REP")
         .endpoints("backend-", "backend REQ")
-        .parse(args)?;
+        .parse(args)?
+        .need("backend-")?;
     crate::runtime().block_on(async {
         kit::quit_on_stdin_eof();
         let mut frontend = RepSocket::new();

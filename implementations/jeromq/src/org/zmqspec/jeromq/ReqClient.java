@@ -22,7 +22,8 @@ final class ReqClient {
     static int run(String[] args) throws Exception {
         Cli options = new Cli(ROLE, "A REQ client: sends each line of standard input, prints who replied; 'bye' ends it.")
             .endpoints("", "REQ (one --connect per server)")
-            .parse(args);
+            .parse(args)
+            .need("");
 
         ZMQ.Socket req = Kit.socket(ZMQ.REQ);
         List<String> bound = Kit.attach(req, options, "");

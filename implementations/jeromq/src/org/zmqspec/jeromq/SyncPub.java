@@ -24,7 +24,7 @@ final class SyncPub {
             throw options.problem("the following arguments are required: --subscribers");
         }
         long subscribers = options.integer("subscribers", 1, 1, Integer.MAX_VALUE);
-        long count = options.integer("count", 1000, 0, Long.MAX_VALUE);
+        long count = options.integer("count", 1000, 0, Integer.MAX_VALUE);
         Weather weather = new Weather(Weather.seed(options), 1, 99999);
 
         ZMQ.Socket pub = Kit.socket(ZMQ.PUB);

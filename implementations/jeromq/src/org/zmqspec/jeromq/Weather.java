@@ -36,6 +36,6 @@ final class Weather {
     }
 
     static Long seed(Cli options) throws Cli.Usage {
-        return options.has("seed") ? options.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
+        return options.has("seed") ? options.integer("seed", 0, 0, 0xFFFF_FFFFL) : null;
     }
 }

@@ -26,7 +26,9 @@ final class Worker {
             .endpoints("sink-", "results PUSH (to the sink)")
             .endpoints("kill-", "kill SUB (to the sink's kill PUB; optional)")
             .flag("wait-connected", "print the ready line only once every connect has completed its handshake")
-            .parse(args);
+            .parse(args)
+            .need("")
+            .need("sink-");
         boolean waitConnected = options.has("wait-connected");
 
         ZMQ.Socket tasks = Kit.socket(ZMQ.PULL);

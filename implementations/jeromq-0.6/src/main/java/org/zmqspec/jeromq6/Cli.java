@@ -135,6 +135,18 @@ final class Cli {
         return value;
     }
 
+    /**
+     * A socket that connects to a peer needs an endpoint: exit 2 naming its connect option when it
+     * is given neither --{prefix}bind nor --{prefix}connect, before any socket is opened (contract
+     * section 6, "Order of the checks"; NC-10).
+     */
+    Cli need(String prefix) throws Usage {
+        if (all(prefix + "bind").isEmpty() && all(prefix + "connect").isEmpty()) {
+            throw new Usage("the following arguments are required: --" + prefix + "connect (or --" + prefix + "bind)");
+        }
+        return this;
+    }
+
     Usage problem(String message) {
         return new Usage(message);
     }

@@ -13,7 +13,8 @@ final class Gateway {
         Cli options = new Cli(ROLE, "Forwards each request from its REP frontend to its REQ backend and relays the reply.")
             .endpoints("frontend-", "frontend REP")
             .endpoints("backend-", "backend REQ")
-            .parse(args);
+            .parse(args)
+            .need("backend-");
 
         ZMQ.Socket frontend = Kit.socket(ZMQ.REP);
         ZMQ.Socket backend = Kit.socket(ZMQ.REQ);

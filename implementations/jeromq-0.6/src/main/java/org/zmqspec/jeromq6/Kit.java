@@ -134,6 +134,7 @@ final class Kit {
         }
         List<String> bound = new ArrayList<>();
         for (String endpoint : binds) {
+            refuseBeyondLastPort("bind", endpoint);
             try {
                 bound.add(Endpoints.bind(socket.base(), endpoint));
             } catch (ZmqFailure failure) {
@@ -141,6 +142,7 @@ final class Kit {
             }
         }
         for (String endpoint : connects) {
+            refuseBeyondLastPort("connect", endpoint);
             try {
                 Endpoints.connect(socket.base(), endpoint);
             } catch (ZmqFailure failure) {
@@ -148,6 +150,25 @@ final class Kit {
             }
         }
         return bound;
+    }
+
+    /**
+     * A tcp port beyond 65535 is an endpoint no socket can take: the node refuses it itself (exit 1),
+     * as libzmq would take it modulo 65536 (contract section 1; NC-9).
+     */
+    private static void refuseBeyondLastPort(String verb, String endpoint) throws NodeError {
+        if (!endpoint.startsWith("tcp://")) {
+            return;
+        }
+        String port = endpoint.substring(endpoint.lastIndexOf(':') + 1).replaceFirst("^0+(?=.)", "");
+        boolean digits = !port.isEmpty();
+        for (int i = 0; i < port.length(); i++) {
+            digits &= port.charAt(i) >= '0' && port.charAt(i) <= '9';
+        }
+        if (digits && (port.length() > 5 || Integer.parseInt(port) > 65535)) {
+            throw new NodeError("cannot " + verb + " " + endpoint + ": Invalid argument: tcp port " + port
+                + " is beyond 65535 (EINVAL)");
+        }
     }
 
     static List<String> attach(ZMQ.Socket socket, Cli options, String prefix) throws NodeError {

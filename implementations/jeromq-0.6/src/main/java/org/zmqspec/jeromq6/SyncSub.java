@@ -19,7 +19,9 @@ final class SyncSub {
         Cli options = new Cli(ROLE, "Subscribes to everything, reports in on its REQ at the first HELLO, counts updates until END.")
             .endpoints("", "SUB")
             .endpoints("sync-", "sync REQ (to the publisher's REP)")
-            .parse(args);
+            .parse(args)
+            .need("")
+            .need("sync-");
 
         ZMQ.Socket sub = Kit.socket(ZMQ.SUB);
         sub.setRcvHWM(0);  // no high-water mark: nothing published is dropped

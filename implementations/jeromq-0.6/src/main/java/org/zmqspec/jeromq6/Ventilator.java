@@ -1,16 +1,22 @@
 package org.zmqspec.jeromq6;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.zeromq.ZMQ;
 
 /** ventilator: the seed's task ventilator, a PUSH dealing workloads once Enter is pressed (PP-2). */
 final class Ventilator {
     static final String ROLE = "ventilator";
+    /** The largest workload a worker takes (contract, "worker"). */
+    static final int MAX_WORKLOAD_MS = 60_000;
+    /** While N waits for a sink: how often the end of standard input is looked for, in ms. */
+    private static final int LIFELINE_MS = 50;
 
     private Ventilator() {}
 
@@ -24,15 +30,13 @@ final class Ventilator {
             .flag("zero-cost", "every workload 0 ms")
             .value("seed", "S", "seed the random workloads")
             .parse(args);
-        long tasks = options.integer("tasks", 100_000, 0, Long.MAX_VALUE);
-        int costMin = (int) options.integer("cost-min", 1, 0, Integer.MAX_VALUE - 1);
-        int costMax = (int) options.integer("cost-max", 99, 0, Integer.MAX_VALUE - 1);
+        long tasks = options.integer("tasks", 100_000, 0, Integer.MAX_VALUE);
+        int costMin = (int) options.integer("cost-min", 1, 0, MAX_WORKLOAD_MS);
+        int costMax = (int) options.integer("cost-max", 99, 0, MAX_WORKLOAD_MS);
         if (costMin > costMax) {
             throw options.problem("argument --cost-min: must not be larger than --cost-max (" + costMin + " > " + costMax + ")");
         }
-        if (options.all("sink-connect").isEmpty() && options.all("sink-bind").isEmpty()) {
-            throw options.problem("the following arguments are required: --sink-connect");
-        }
+        options.need("sink-");
         boolean zeroCost = options.has("zero-cost");
         Long seed = Weather.seed(options);
         Random random = seed == null ? new Random() : new Random(seed);
@@ -42,13 +46,17 @@ final class Ventilator {
         Map<String, java.util.List<String>> bound = Map.of(
             "tasks", Kit.attach(workers, options, ""),
             "sink", Kit.attach(sink, options.all("sink-bind"), options.all("sink-connect"), null));
-        sink.send(ByteBuffer.allocate(8).putLong(tasks).array(), 0);
         Kit.say("START VENT SERVER");
         Kit.ready(bound);
 
-        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Lines input = new Lines();
+        if (!tellTheSink(sink, tasks, input)) {
+            workers.setLinger(0);  // standard input ended while N waited for a sink: nothing is owed
+            sink.setLinger(0);
+            return 0;
+        }
         Kit.out("> IF YOU'RE READY, PRESS ENTER TO START");
-        if (input.readLine() == null) {
+        if (input.next() == null) {
             workers.setLinger(0);  // nothing of value is queued: leave at once
             sink.setLinger(0);
             return 0;
@@ -64,8 +72,62 @@ final class Ventilator {
         }
         Kit.say("TOTAL EXPECTED COST: " + total);
         Kit.out("PRESS ENTER TO QUIT");
-        input.readLine();
+        input.next();
         Kit.say("");
         return 0;
+    }
+
+    /**
+     * Send N on the sink socket once it can, after the ready line: with --sink-bind a PUSH has no
+     * peer until a sink connects, and cannot send before (RFC 30). Standard input is watched the
+     * while: false when it ends first (PP-19, NC-3).
+     */
+    private static boolean tellTheSink(ZMQ.Socket sink, long tasks, Lines input) {
+        byte[] n = ByteBuffer.allocate(8).putLong(tasks).array();
+        sink.setSendTimeOut(LIFELINE_MS);
+        while (!sink.send(n, 0)) {
+            if (input.ended) {
+                return false;
+            }
+        }
+        sink.setSendTimeOut(-1);
+        return true;
+    }
+
+    /** Standard input's lines, read by a thread of their own so that its end is seen while N waits. */
+    private static final class Lines extends Thread {
+        private static final String END = new String("end of input");
+        private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        volatile boolean ended;
+
+        Lines() {
+            super("stdin-lines");
+            setDaemon(true);
+            start();
+        }
+
+        @Override
+        public void run() {
+            BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                for (String line; (line = input.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException closed) {
+                // as good as end of input
+            }
+            ended = true;
+            lines.add(END);
+        }
+
+        /** The next line, or null at the end of input (and every time after). */
+        String next() throws InterruptedException {
+            String line = lines.take();
+            if (line == END) {
+                lines.add(END);
+                return null;
+            }
+            return line;
+        }
     }
 }

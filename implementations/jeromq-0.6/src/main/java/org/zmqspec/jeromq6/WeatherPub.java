@@ -21,19 +21,20 @@ final class WeatherPub {
             .value("seed", "S", "seed the random updates")
             .value("sndhwm", "N", "the PUB socket's send high-water mark")
             .parse(args);
-        long count = options.integer("count", 0, 0, Long.MAX_VALUE);
+        long count = options.integer("count", 0, 0, Integer.MAX_VALUE);
         long rate = options.integer("rate", 0, 0, Integer.MAX_VALUE);
         int zipMin = (int) options.integer("zip-min", 1, 1, 99999);
         int zipMax = (int) options.integer("zip-max", 99999, 1, 99999);
         if (zipMin > zipMax) {
             throw options.problem("argument --zip-min: must not be larger than --zip-max (" + zipMin + " > " + zipMax + ")");
         }
-        long firstSeq = options.integer("first-seq", 0, 0, Long.MAX_VALUE);
+        long firstSeq = options.integer("first-seq", 0, 0, Weather.SEQ_MODULUS - 1);
         Weather weather = new Weather(Weather.seed(options), zipMin, zipMax);
+        Long sndhwm = options.has("sndhwm") ? options.integer("sndhwm", 0, 0, Integer.MAX_VALUE) : null;
 
         ZMQ.Socket pub = Kit.socket(ZMQ.PUB);
-        if (options.has("sndhwm")) {
-            pub.setSndHWM(options.integer("sndhwm", 0, 0, Integer.MAX_VALUE));
+        if (sndhwm != null) {
+            pub.setSndHWM(sndhwm);
         }
         Kit.ready(Map.of("pub", Kit.attach(pub, options, "")));
         Kit.quitOnStdinEof();

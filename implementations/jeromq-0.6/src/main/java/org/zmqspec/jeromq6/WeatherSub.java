@@ -32,6 +32,7 @@ final class WeatherSub {
             .parse(args);
         String filter = options.text("filter", "10001");
         long count = options.integer("count", 50, 1, Integer.MAX_VALUE);
+        options.need("");
 
         ZMQ.Socket sub = Kit.socket(ZMQ.SUB);
         sub.subscribe(Text.utf8(filter));
