@@ -9,6 +9,8 @@ that stand in for a worker's ventilator, sink and kill channel.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from zmqspec.harness import READY_PREFIX, DriverError, scaled
@@ -25,6 +27,30 @@ def count_message(n: int) -> bytes:
 def seq_of(update: bytes) -> int:
     """The seq field, the fourth, of a weather update ``zipcode temp hum seq``."""
     return int(update.split()[3])
+
+
+def sink_marks(n: int) -> str:
+    """The sink's progress marks for n results: ':' for every tenth (the 1st, 11th...), '.' else."""
+    return "".join(":" if i % 10 == 0 else "." for i in range(n))
+
+
+def assert_sink_marked(sink, n: int) -> None:
+    """The sink's output has exactly n marks, in the contract's pattern, right before ELAPSED TIME;
+    the count and the pattern are told apart in the message."""
+    output = sink.output
+    match = re.search(r"TASKS\.\n(.*)\nELAPSED TIME: ", output, re.DOTALL)
+    assert match, f"{sink.name} printed no marks line between 'GATHER N TASKS.' and 'ELAPSED TIME': {output!r}"
+    marks = match.group(1)
+    assert len(marks) == n, f"{sink.name} printed {len(marks)} marks {marks!r} for {n} results"
+    assert marks == sink_marks(n), f"{sink.name} marked {n} results as {marks!r}, not {sink_marks(n)!r}"
+
+
+def recv_result(seat, what: str) -> list[bytes]:
+    """A result from a PULL stand-in, within WAIT; a DriverError carries ``what``."""
+    try:
+        return seat.recv(WAIT)
+    except DriverError as exc:
+        raise AssertionError(f"{what}: no result arrived ({exc})") from None
 
 
 def role_lines(node) -> list[str]:

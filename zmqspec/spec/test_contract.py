@@ -152,7 +152,7 @@ def test_a_node_given_an_unknown_option_exits_2_with_one_line_naming_it(nodes, o
     (no usage screen, no traceback), before any ready line."""
     node = nodes.start(role, *arguments(role, observers), "--no-such-option", ready=False)
 
-    assert node.wait_exit(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on an unknown option"
+    assert node.wait_refusal(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on an unknown option"
     lines = node.stderr.splitlines()
     assert len(lines) == 1, f"{role} wrote {len(lines)} lines on stderr, not one: {lines}"
     assert "--no-such-option" in lines[0], f"{role}'s error does not name the option: {lines[0]!r}"
@@ -175,7 +175,7 @@ def test_a_node_given_a_value_out_of_range_exits_2_with_one_line_naming_the_opti
     option, value = OUT_OF_RANGE[role]
     node = nodes.start(role, *arguments(role, observers), option, value, ready=False)
 
-    assert node.wait_exit(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on {option} {value}"
+    assert node.wait_refusal(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on {option} {value}"
     lines = node.stderr.splitlines()
     assert len(lines) == 1, f"{role} wrote {len(lines)} lines on stderr, not one: {lines}"
     assert option in lines[0], f"{role}'s error does not name {option}: {lines[0]!r}"
@@ -187,7 +187,7 @@ def test_help_describes_a_role_and_exits_0(nodes, role):
     """`--help` prints the role's options on standard output and exits 0, binding nothing."""
     node = nodes.start(role, "--help", ready=False)
 
-    assert node.wait_exit(timeout=PROMPTLY) == 0, f"{role} --help ended with {node.status()}"
+    assert node.wait_refusal(timeout=PROMPTLY) == 0, f"{role} --help ended with {node.status()}"
     assert node.stdout.strip(), f"{role} --help printed nothing on stdout"
     assert not ready_lines(node), f"{role} --help started the node (it printed a ready line)"
 
@@ -240,7 +240,7 @@ def test_a_node_given_an_endpoint_no_socket_can_take_exits_1_naming_it(nodes, ro
     names no local interface: the node exits 1 with one line on stderr naming it, and prints no
     ready line. libzmq itself takes port 99999 as 34463: a node must not bind a port it was not given."""
     node = nodes.start(role, option, endpoint, ready=False)
-    status = node.wait_exit(timeout=PROMPTLY)
+    status = node.wait_refusal(timeout=PROMPTLY)
     lines = node.stderr.splitlines()
     assert status == 1, f"{role} {option} {endpoint} ended with {node.status()}\n{node.describe()}"
     assert len(lines) == 1 and endpoint in lines[0], f"expected one line naming {endpoint}, got {lines}"

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from zmqspec.harness import READY_PREFIX, DriverError
-from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
+from zmqspec.spec.helpers import KILL, WAIT, count_message, recv_result, role_lines, stand_ins, start_worker
 
 pytestmark = pytest.mark.pipeline
 
@@ -109,7 +109,8 @@ def test_sink_gathers_exactly_n_results_then_exits(nodes, driver):
     for _ in range(4):
         results.send(b"")
     sink.wait_until(lambda out: len(progress_marks(out)) == 4, 10, "4 progress marks after 4 results")
-    assert sink.running and "ELAPSED" not in sink.stdout, "the sink stopped after N-1 results"
+    sink.still_running("after N-1 of N results")
+    assert "ELAPSED" not in sink.stdout, f"the sink printed ELAPSED TIME after N-1 of N results: {sink.stdout!r}"
 
     results.send(b"")
     assert sink.wait_exit() == 0, "the sink must exit 0 after the N-th result, without waiting for more"
@@ -558,8 +559,9 @@ def test_a_worker_ignores_an_unknown_control_message_and_still_exits_on_kill(nod
     seats["kill"].send(KILL + b"JOY")  # passes any prefix filter the kill signal passes
     for _ in range(2):
         seats["tasks"].send(b"0")
-        assert seats["results"].recv(WAIT) == [b""], "a worker should still work after an unknown control message"
-    assert worker.running, f"the worker ended ({worker.status()}) on a message that is not the kill signal"
+        result = recv_result(seats["results"], "the worker's result after an unknown control message")
+        assert result == [b""], f"the worker's result after an unknown control message was {result}, not one empty frame"
+    worker.still_running("on a message that is not the kill signal")
     seats["kill"].send(KILL)
     assert worker.wait_exit() == 0, "a worker should exit 0 on the kill signal"
 

@@ -31,7 +31,7 @@ from collections import Counter
 import pytest
 import zmq
 
-from zmqspec.harness import DriverError, Nodes, recv_within, require_transport, scaled
+from zmqspec.harness import DEADLINE_MARK, DeadlinePassed, DriverError, Nodes, recv_within, require_transport, scaled
 from zmqspec.spec.helpers import seq_of
 
 pytestmark = pytest.mark.pubsub
@@ -97,7 +97,7 @@ def frames_from(sub, what: str, timeout: float = RECV_TIMEOUT) -> list[bytes]:
         return sub.recv(timeout=scaled(timeout))
     except DriverError as exc:
         if exc.errno == "EAGAIN":
-            raise AssertionError(f"{sub!r}: {what} did not arrive within {scaled(timeout):.1f} s") from None
+            raise DeadlinePassed(f"{DEADLINE_MARK} {sub!r}: {what} did not arrive within {scaled(timeout):.1f} s") from None
         raise
 
 
@@ -282,7 +282,7 @@ def test_weather_pub_keeps_publishing_past_a_subscriber_that_never_reads(nodes, 
         )[0])
         advanced += (seq - latest) % SEQ_MODULUS
         latest = seq
-    assert publisher.running, f"{publisher.name} stopped ({publisher.status()})"
+    publisher.still_running("while it should still be publishing")
 
 
 # == PS-3 and PS-4: no subscription, and the empty subscription ==============

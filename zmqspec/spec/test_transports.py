@@ -207,7 +207,7 @@ def test_a_node_told_to_bind_an_unlisted_transport_exits_1_with_one_line(nodes, 
     if transport in transports:
         pytest.skip(f"the implementation lists {transport}")
     server = nodes.start("rep-server", "--bind", seed_only_endpoint(transport), ready=False)
-    assert server.wait_exit() == 1, f"{server.name} ended with {server.status()}"
+    assert server.wait_refusal() == 1, f"{server.name} ended with {server.status()}"
     line = one_line(server.stderr)
     assert "EPROTONOSUPPORT" in line, f"the error line does not name EPROTONOSUPPORT: {line!r}"
     assert READY_PREFIX not in server.stdout, "the node announced itself ready"
@@ -316,7 +316,7 @@ def test_node_given_a_busy_endpoint_exits_non_zero_naming_eaddrinuse(nodes, driv
     EADDRINUSE and the endpoint, a non-zero exit status, and no ready line."""
     busy = driver.socket("PAIR").bind("tcp://127.0.0.1:*")
     node = nodes.start(role, option, busy, *ROLES[role].required_args, ready=False)
-    status = node.wait_exit(timeout=10)
+    status = node.wait_refusal(timeout=10)
     assert status != 0, f"{node.name} exited 0 although its endpoint was busy"
     line = one_line(node.stderr)
     assert "EADDRINUSE" in line, f"the error line does not name EADDRINUSE: {line!r}"
@@ -347,7 +347,7 @@ def test_node_given_an_unknown_option_exits_2_with_one_line(nodes, role):
     without claiming to be ready."""
     # the role's required options are given, so the parser's first complaint is the unknown one
     node = nodes.start(role, "--no-such-option", *ROLES[role].required_args, ready=False)
-    assert node.wait_exit(timeout=10) == 2, f"{node.name} ended with {node.status()}"
+    assert node.wait_refusal(timeout=10) == 2, f"{node.name} ended with {node.status()}"
     line = one_line(node.stderr)
     assert "--no-such-option" in line, f"the error line does not name the option: {line!r}"
     assert READY_PREFIX not in node.stdout, "the node announced itself ready"
