@@ -10,6 +10,7 @@ that stand in for a worker's ventilator, sink and kill channel.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -51,6 +52,42 @@ def recv_result(seat, what: str) -> list[bytes]:
         return seat.recv(WAIT)
     except DriverError as exc:
         raise AssertionError(f"{what}: no result arrived ({exc})") from None
+
+
+def next_within(sock, timeout: float) -> list[bytes] | None:
+    """The next message on a driver socket within ``timeout`` seconds, or None: a receive with a
+    deadline, so "did something arrive within t" needs no ``poll`` from the driver."""
+    try:
+        return sock.recv(timeout=timeout)
+    except DriverError as exc:
+        if exc.errno == "EAGAIN":
+            return None
+        raise
+
+
+def _polls(driver) -> bool:
+    return driver.knows("poll")
+
+
+def arrivals(driver, socks, timeout: float) -> dict:
+    """What arrived on any of ``socks`` (driver sockets of ``driver``) within ``timeout`` seconds:
+    {socket: first message}, empty when nothing did. Uses the driver's ``poll`` when it has one;
+    a driver that lacks it (not listed, or ENOTSUP) is asked with receives with short deadlines,
+    in turn, until the deadline: only the ids about poll may fail for lack of poll."""
+    if _polls(driver):
+        try:
+            ready = driver.poll({sock: ("in",) for sock in socks}, timeout=timeout)
+        except DriverError as exc:
+            if exc.errno != "ENOTSUP":
+                raise
+        else:
+            return {sock: sock.recv(WAIT) for sock in ready}
+    deadline = time.monotonic() + timeout
+    while True:
+        slice_ = max(0.0, min(0.05, (deadline - time.monotonic()) / max(1, len(socks))))
+        got = {sock: frames for sock in socks if (frames := next_within(sock, slice_)) is not None}
+        if got or time.monotonic() >= deadline:
+            return got
 
 
 def role_lines(node) -> list[str]:

@@ -18,7 +18,9 @@ import time
 import pytest
 
 from zmqspec.harness import READY_PREFIX, DriverError
-from zmqspec.spec.helpers import KILL, WAIT, count_message, recv_result, role_lines, stand_ins, start_worker
+from zmqspec.spec.helpers import (
+    KILL, WAIT, arrivals, count_message, next_within, recv_result, role_lines, stand_ins, start_worker,
+)
 
 pytestmark = pytest.mark.pipeline
 
@@ -185,7 +187,8 @@ def test_ventilator_prompts_and_deals_nothing_before_enter(nodes, driver):
 
     first = pull.recv_one(WAIT)
     assert first == count_message(5), f"the first message should be N for the sink, got {first!r}"
-    assert not pull.poll(("in",), timeout=0), "the ventilator dealt a task before Enter was pressed"
+    early = next_within(pull, 0)
+    assert early is None, f"the ventilator dealt a task {early} before Enter was pressed"
     assert not re.search(TOTAL_LINE, vent.stdout, re.MULTILINE), "the ventilator finished dealing before Enter"
 
     vent.send_line("")
@@ -282,10 +285,10 @@ def test_push_deals_messages_to_its_connected_peers_in_strict_rotation(driver):
         assert probes < 100, f"after {probes} probes only {len(reached)} of {k} PULL peers got one"
         push.send(b"probe")
         probes += 1
-        ready = driver.poll({pull: ("in",) for pull in pulls}, timeout=WAIT)
+        ready = arrivals(driver, pulls, WAIT)
         assert ready, f"probe {probes} reached none of the {k} PULL peers"
-        for pull in ready:
-            assert pull.recv_one(WAIT) == b"probe"
+        for pull, frames in ready.items():
+            assert frames == [b"probe"], f"a PULL peer got {frames} where a probe was due"
             reached.add(pull)
 
     for i in range(k * rounds):
