@@ -219,6 +219,30 @@ def test_ventilator_deals_n_random_workloads_of_1_to_99_ms_and_prints_their_tota
     assert len(set(workloads)) >= 30, f"{tasks} random draws from 1..99 gave only {sorted(set(workloads))}"
 
 
+EDGE_TASKS = 300  # draws from 1..2: an edge is missed with probability 2 * (1/2)**300
+
+
+@pytest.mark.spec("PP-2")
+def test_a_narrow_workload_range_is_kept_at_both_edges(nodes, driver):
+    """With --cost-min 1 --cost-max 2, every workload dealt is 1 or 2 (never 0, never 3), both
+    edges are dealt, and the total is their sum: a range is checked at its edges on every run."""
+    sink = driver.socket("PULL")
+    vent = nodes.start("ventilator", "--tasks", str(EDGE_TASKS), "--cost-min", "1", "--cost-max", "2",
+                       "--sink-connect", sink.bind())
+    workers = driver.socket("PULL")
+    workers.connect(vent.endpoint("tasks"))
+    assert sink.recv_one(WAIT) == count_message(EDGE_TASKS)
+    wait_for_prompt(vent)
+    vent.send_line("")
+
+    dealt = [workers.recv_one(WAIT) for _ in range(EDGE_TASKS)]
+    outside = sorted({task for task in dealt if task not in (b"1", b"2")})
+    assert not outside, f"started --cost-min 1 --cost-max 2, the ventilator dealt the workloads {outside}"
+    assert set(dealt) == {b"1", b"2"}, f"{EDGE_TASKS} workloads from 1..2 were all {dealt[0]!r}"
+    total = int(vent.wait_for(TOTAL_LINE, what="the TOTAL EXPECTED COST line").group(1))
+    assert total == sum(map(int, dealt)), f"TOTAL EXPECTED COST is {total}, the workloads sum to {sum(map(int, dealt))}"
+
+
 # -- PP-3 the worker -------------------------------------------------------
 
 

@@ -223,6 +223,25 @@ def test_weather_updates_have_the_seeds_format_and_ranges(nodes, observers):
     assert (min(hums), max(hums)) == (10, 59), f"humidities from {min(hums)} to {max(hums)}, not 10..59"
 
 
+EDGE_SAMPLE = 300  # draws from 1..3: an edge is missed with probability 2 * (2/3)**300, about 1e-53
+
+
+@pytest.mark.spec("PS-1")
+def test_a_narrow_zipcode_range_is_kept_at_both_edges(nodes, observers):
+    """With --zip-min 1 --zip-max 3, watched unfiltered, every update's zipcode is 1, 2 or 3
+    (00001..00003, never 00000 or 00004), and both edges, 1 and 3, are published: a range is
+    checked at its edges on every run, not left to a sample of 1..99999."""
+    publisher = nodes.start("weather-pub", "--zip-min", "1", "--zip-max", "3")
+    watcher = observer(observers, publisher.endpoint("pub"))
+
+    zipcodes = []
+    for n in range(EDGE_SAMPLE):
+        zipcode = parse_update(recv_within(watcher, RECV_TIMEOUT, f"update {n}")[0])[0]
+        assert 1 <= zipcode <= 3, f"update {n} of {publisher.name} started --zip-min 1 --zip-max 3 has zipcode {zipcode}"
+        zipcodes.append(zipcode)
+    assert set(zipcodes) == {1, 2, 3}, f"{EDGE_SAMPLE} updates from 1..3 gave only the zipcodes {Counter(zipcodes)}"
+
+
 @pytest.mark.spec("PS-1")
 def test_weather_seq_counts_up_by_one_and_wraps_to_zero_after_999999(nodes, observers):
     """Successive updates carry seq, seq+1, ...; after 999999 comes 000000."""
