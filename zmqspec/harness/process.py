@@ -274,6 +274,13 @@ class Node:
 
         return self.wait_until(check, timeout, what)
 
+    def check_lines(self, never: Iterable[LineCheck], what: str) -> None:
+        """Run ``never`` checks on every whole line printed so far: ``WrongLine`` on the first that objects."""
+        with self._changed:
+            _, problem = self._first_wrong(tuple(never), 0)
+        if problem:
+            raise self._wrong(what, problem)
+
     def wait_ready(self, timeout: float = 10.0, never: Iterable[LineCheck] = ()) -> dict[str, list[str]]:
         match = self.wait_until(_READY_LINE.search, timeout, "the ready line", never)
         try:

@@ -440,8 +440,10 @@ def serve_gateway(nodes, driver):
     client.connect(gateway.endpoint("frontend"))
 
     def exchange(text: str) -> None:
+        # That a request still gets one reply is this id's; the reply's bytes are RR-7's (one id each).
         client.send(text)
-        assert client.recv(WAIT) == [f"inner,{text}".encode()], f"the reply to {text!r} through the gateway"
+        reply = recv_result(client, f"the reply to {text!r} through the gateway")
+        assert len(reply) == 1, f"the reply to {text!r} through the gateway came as {reply}, not one frame"
 
     def check() -> None:
         assert role_lines(gateway) == [], f"the gateway printed {role_lines(gateway)}"

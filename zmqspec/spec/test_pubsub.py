@@ -31,7 +31,9 @@ from collections import Counter
 import pytest
 import zmq
 
-from zmqspec.harness import DEADLINE_MARK, DeadlinePassed, DriverError, Nodes, recv_within, require_transport, scaled
+from zmqspec.harness import (
+    DEADLINE_MARK, DeadlinePassed, DriverError, Nodes, never_matching, recv_within, require_transport, scaled,
+)
 from zmqspec.spec.helpers import next_within, seq_of
 
 pytestmark = pytest.mark.pubsub
@@ -704,13 +706,55 @@ def test_sync_pub_waits_for_its_subscribers_and_none_loses_an_update(nodes, endp
     subs = [nodes.start("sync-sub", "--connect", publisher.endpoint("pub"),
                         "--sync-connect", publisher.endpoint("sync")) for _ in range(3)]
 
+    # sync-pub exits once everything, END included, is delivered: then every subscriber has it all.
+    assert publisher.wait_exit(timeout=EXIT_TIMEOUT) == 0, f"sync-pub ended with {publisher.status()}, not 0"
     for sub in subs:
-        assert sub.wait_exit(timeout=EXIT_TIMEOUT) == 0, f"{sub.name} failed: {sub.stderr}"
+        assert sub.wait_exit(timeout=10) == 0, f"{sub.name} ended with {sub.status()} after sync-pub had ended"
         counts = re.findall(r"^RECEIVED (\d+) UPDATES$", sub.output, re.MULTILINE)
         assert counts == [str(SYNC_COUNT)], f"{sub.name} printed {counts} as its count, not {SYNC_COUNT}"
-    assert publisher.wait_exit(timeout=EXIT_TIMEOUT) == 0, f"sync-pub failed: {publisher.stderr}"
     assert re.search(rf"^PUBLISHED {SYNC_COUNT} UPDATES$", publisher.output, re.MULTILINE), \
         f"sync-pub did not print 'PUBLISHED {SYNC_COUNT} UPDATES'"
+
+
+HELLOS_AFTER_FIRST = 3  # HELLOs seen after the first sync reply: the publisher is still waiting
+
+
+@pytest.mark.spec("PS-11")
+def test_sync_pub_publishes_only_hello_until_the_nth_sync_request_then_says_so(nodes, driver):
+    """Until the N-th sync request sync-pub publishes only HELLO and answers each request with an
+    empty reply; then it prints 'SUBSCRIBERS READY: {N}', publishes M updates and END, prints
+    'PUBLISHED {M} UPDATES' and exits 0. (N = 2, M = 5: every printed line is checked.)"""
+    count = 5
+    publisher = nodes.start("sync-pub", "--subscribers", "2", "--count", str(count))
+    sub = sub_socket(driver, publisher.endpoint("pub"), "")
+    reqs = [nodes.driver(label=f"subscriber-{n}").socket("REQ") for n in (1, 2)]
+    for req in reqs:
+        req.connect(publisher.endpoint("sync"))
+    ready_too_soon = never_matching(r"^SUBSCRIBERS READY", "'SUBSCRIBERS READY' before the 2nd sync request")
+
+    first = one(sub, "a first HELLO (the subscription in place)")
+    assert first == b"HELLO", f"before any sync request sync-pub published {first!r}, not HELLO"
+    reqs[0].send(b"")
+    assert reqs[0].recv() == [b""], "sync-pub's reply to a sync request is not one empty frame"
+    for n in range(HELLOS_AFTER_FIRST):
+        got = one(sub, f"message {n + 1} after the 1st of 2 sync requests")
+        assert got == b"HELLO", f"after 1 of 2 sync requests sync-pub published {got!r}, not HELLO"
+    publisher.check_lines([ready_too_soon], "the 2nd sync request")
+
+    reqs[1].send(b"")
+    assert reqs[1].recv() == [b""], "sync-pub's reply to the 2nd sync request is not one empty frame"
+    rest = [one(sub, "an update or END after the 2nd sync request")]
+    while rest[-1] == b"HELLO":
+        rest = [one(sub, "an update or END after the 2nd sync request")]
+    while rest[-1] != b"END":
+        assert len(rest) <= count, f"sync-pub published {rest} and no END after {count} updates"
+        rest.append(one(sub, f"update {len(rest) + 1} of {count} or END"))
+    updates = rest[:-1]
+    assert len(updates) == count, f"after the 2nd sync request sync-pub published {updates}, not {count} updates"
+    for update in updates:
+        parse_update(update)
+    publisher.expect_lines(["SUBSCRIBERS READY: 2", f"PUBLISHED {count} UPDATES"], what="sync-pub's lines")
+    assert publisher.wait_exit() == 0, f"sync-pub ended with {publisher.status()}, not 0"
 
 
 # == PS-12: the high-water mark ===============================================

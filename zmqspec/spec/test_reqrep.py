@@ -322,20 +322,35 @@ def test_one_server_bound_to_two_endpoints_answers_on_both(nodes, driver, endpoi
 
 # -- RR-7: the gateway ------------------------------------------------------
 
-@pytest.mark.spec("RR-7")
-@pytest.mark.spec("RR-2")
-def test_gateway_is_invisible_and_requests_still_take_turns_over_the_inner_servers(nodes):
-    """Through a gateway (REP facing out, REQ facing in) the client gets the same replies,
-    still spread over the inner servers in turn."""
+def through_a_gateway(nodes, requests: list[str]) -> list[tuple[str, str]]:
+    """Three servers A, B, C behind a gateway, a client typing ``requests`` then 'bye' into it:
+    the client's (message, server name) replies."""
     servers = [nodes.start("rep-server", "--name", name, label=name) for name in "ABC"]
     gateway = nodes.start("gateway", *[arg for s in servers for arg in ("--backend-connect", s.endpoint("rep"))])
     client = nodes.start("req-client", "--connect", gateway.endpoint("frontend"))
+    return converse(client, requests)
+
+
+@pytest.mark.spec("RR-7")
+def test_gateway_is_invisible_to_the_client(nodes):
+    """Through a gateway (REP facing out, REQ facing in) the client gets, for each request, the
+    reply to that request."""
     requests = [f"g{i}" for i in range(8)]
-
-    replies = converse(client, requests)
-
+    replies = through_a_gateway(nodes, requests)
     assert [message for message, _ in replies] == [*requests, "bye"], f"the client got {replies}"
-    assert_in_turn([name for _, name in replies], "ABC")
+
+
+@pytest.mark.spec("RR-2")
+def test_requests_through_a_gateway_still_take_turns_over_the_inner_servers(nodes):
+    """The gateway's backend REQ spreads the requests over the inner servers in turn. Who served
+    a request is read from the reply that names it, whichever request it came back to (that each
+    comes back to its own request is RR-7's)."""
+    requests = [f"g{i}" for i in range(8)]
+    replies = through_a_gateway(nodes, requests)
+    served_by = {message: name for message, name in replies}
+    names = [served_by[request] for request in requests if request in served_by]
+    assert len(names) >= 6, f"only {len(names)} of {len(requests)} requests came back at all: {replies}"
+    assert_in_turn(names, "ABC")
 
 
 @pytest.mark.spec("RR-7")
@@ -550,7 +565,6 @@ def test_multipart_request_through_rep_server_comes_back_whole(nodes, driver):
 
 
 @pytest.mark.spec("RR-12")
-@pytest.mark.spec("RR-7")
 def test_multipart_messages_cross_the_gateway_whole_both_ways(nodes, driver):
     """Through the gateway a multipart request reaches the inner server with every frame,
     and the multipart reply reaches the client with every frame."""
