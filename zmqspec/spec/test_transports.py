@@ -141,7 +141,6 @@ def test_push_pull_delivers_every_message_in_order_over_each_transport(nodes, dr
 
 
 @pytest.mark.spec("TR-1")
-@pytest.mark.spec("RR-1")
 def test_echo_server_and_client_nodes_talk_over_ipc(nodes, endpoints, transports):
     """The seed's server and client work over ipc as over tcp."""
     require_transport("ipc", transports)
