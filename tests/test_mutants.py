@@ -18,6 +18,9 @@ report.json it writes. The mutant is caught when
   receive that got nothing says ``EAGAIN``; pytest-timeout says ``Timeout``),
 - no node of the mutant's is still running after the run.
 
+Every run draws the same fuzz examples (``--hypothesis-seed``, printed in
+the run's header), so a mutant is caught, or not, the same way every time.
+
 The control, ``mutants/reference/``, is the same manifest with no role
 overridden: every id must pass there, so a catch is the bug's doing.
 """
@@ -49,6 +52,7 @@ CONTROL = MUTANTS / "reference"
 RUN_TIMEOUT = 300.0  # one run of the whole specification against one mutant, however it fails
 LEFTOVER_GRACE = 5.0
 WORKERS = os.environ.get("ZMQSPEC_MUTANT_WORKERS", "2")  # xdist workers of each run (-n)
+HYPOTHESIS_SEED = 0  # the fuzz tests draw the same examples in every run against every mutant
 
 FAILING = ("fail", "broken driver")
 # How a failure says it is a deadline rather than an assertion on something seen.
@@ -64,7 +68,7 @@ def mutant_names() -> list[str]:
 def run_spec(manifest: Path, out: Path) -> tuple[dict, str, float]:
     """Run the whole specification against ``manifest``; (report.json, pytest's output, seconds)."""
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", WORKERS,
-            f"--impl={manifest}", f"--conformance-report={out}", str(SPEC)]
+            f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--impl={manifest}", f"--conformance-report={out}", str(SPEC)]
     env = {key: value for key, value in os.environ.items()
            if key != "PYTEST_ADDOPTS" and not key.startswith("PYTEST_XDIST")}
     env["XDG_CACHE_HOME"] = str(out / "cache")  # a mutant's failing examples stay out of hypothesis's database
