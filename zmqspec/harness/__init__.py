@@ -19,7 +19,7 @@ contract (:mod:`zmqspec.contract`) and nothing of verdicts or reports
 """
 
 from zmqspec.contract import READY_PREFIX
-from zmqspec.harness.deadline import scaled
+from zmqspec.harness.deadline import Deadline, milliseconds, scaled
 from zmqspec.harness.driver_client import Driver, DriverError, DriverProtocolError, Socket
 from zmqspec.harness.implementations import (
     Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference,
@@ -32,8 +32,8 @@ from zmqspec.harness.process import (
 from zmqspec.harness.scenario import Endpoints, Nodes, require_transport
 
 __all__ = [
-    "DEADLINE_MARK", "READY_PREFIX", "DeadlinePassed", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
-    "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided", "ToolchainMissing", "Socket",
-    "WrongLine", "load_manifest", "never_matching", "no_ready_line", "nothing_waiting", "recv_within", "reference",
-    "require_transport", "scaled", "show_difference", "wrong_line",
+    "DEADLINE_MARK", "READY_PREFIX", "Deadline", "DeadlinePassed", "Driver", "DriverError", "DriverProtocolError",
+    "Endpoints", "Implementation", "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided",
+    "ToolchainMissing", "Socket", "WrongLine", "load_manifest", "milliseconds", "never_matching", "no_ready_line",
+    "nothing_waiting", "recv_within", "reference", "require_transport", "scaled", "show_difference", "wrong_line",
 ]

@@ -10,13 +10,12 @@ that stand in for a worker's ventilator, sink and kill channel.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, DriverError, scaled
+from zmqspec.harness import READY_PREFIX, Deadline, DriverError
 
-WAIT = scaled(10.0)  # the deadline of anything that is expected to happen
+WAIT = 10.0  # seconds: the deadline of anything that is expected to happen (the harness scales it)
 KILL = b"KILL"  # the kill message, as the worker and sink roles' contract names it
 
 
@@ -82,11 +81,11 @@ def arrivals(driver, socks, timeout: float) -> dict:
                 raise
         else:
             return {sock: sock.recv(WAIT) for sock in ready}
-    deadline = time.monotonic() + timeout
+    deadline = Deadline(timeout)
     while True:
-        slice_ = max(0.0, min(0.05, (deadline - time.monotonic()) / max(1, len(socks))))
+        slice_ = min(0.05, deadline.remaining() / max(1, len(socks)) / Deadline.scale())
         got = {sock: frames for sock in socks if (frames := next_within(sock, slice_)) is not None}
-        if got or time.monotonic() >= deadline:
+        if got or deadline.passed():
             return got
 
 

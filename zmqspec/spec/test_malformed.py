@@ -19,11 +19,10 @@ from __future__ import annotations
 import json
 import random
 import socket
-import time
 
 import pytest
 
-from zmqspec.harness import DEADLINE_MARK, DeadlinePassed, DriverError
+from zmqspec.harness import DEADLINE_MARK, Deadline, DeadlinePassed, DriverError
 from zmqspec.spec.helpers import (
     KILL, WAIT, assert_sink_marked, count_message, recv_result, role_lines, stand_ins, start_worker,
 )
@@ -65,12 +64,12 @@ class Zmtp:
 
     def __init__(self, conn: socket.socket, socket_type: bytes):
         self.conn, self.socket_type = conn, socket_type
-        conn.settimeout(WAIT)
+        conn.settimeout(Deadline(WAIT).seconds)
 
     @classmethod
     def connect(cls, endpoint: str, socket_type: bytes) -> Zmtp:
         host, _, port = endpoint.removeprefix("tcp://").rpartition(":")
-        return cls(socket.create_connection((host, int(port)), timeout=WAIT), socket_type)
+        return cls(socket.create_connection((host, int(port)), timeout=Deadline(WAIT).seconds), socket_type)
 
     @staticmethod
     def greeting(mechanism: bytes = b"NULL") -> bytes:
@@ -120,10 +119,10 @@ class Zmtp:
 
     def wait_closed_by_peer(self, what: str) -> None:
         """Read (and discard) until the node closes the connection."""
-        deadline = time.monotonic() + WAIT
+        deadline = Deadline(WAIT)
         try:
             while self.conn.recv(65536):
-                if time.monotonic() > deadline:
+                if deadline.passed():
                     break
             else:
                 return
@@ -131,7 +130,8 @@ class Zmtp:
             return
         except TimeoutError:
             pass
-        raise DeadlinePassed(f"{DEADLINE_MARK} {what} did not happen within {WAIT:.0f} s: the node kept the connection open")
+        raise DeadlinePassed(f"{DEADLINE_MARK} {what} did not happen within {deadline.seconds:.0f} s: "
+                             "the node kept the connection open")
 
     def close(self) -> None:
         self.conn.close()
@@ -142,14 +142,14 @@ class Listener:
 
     def __init__(self):
         self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(WAIT)
+        self.server.settimeout(Deadline(WAIT).seconds)
         self.endpoint = "tcp://127.0.0.1:%d" % self.server.getsockname()[1]
 
     def accept(self, socket_type: bytes, what: str) -> Zmtp:
         try:
             conn, _ = self.server.accept()
         except TimeoutError:
-            raise AssertionError(f"{what}: no connection within {WAIT:.0f} s") from None
+            raise AssertionError(f"{what}: no connection within {self.server.gettimeout():.0f} s") from None
         return Zmtp(conn, socket_type)
 
     def close(self) -> None:

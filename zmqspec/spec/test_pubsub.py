@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from collections import Counter
 
 import pytest
 import zmq
 
 from zmqspec.harness import (
-    DEADLINE_MARK, DeadlinePassed, DriverError, Nodes, never_matching, recv_within, require_transport, scaled,
+    DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, Nodes, milliseconds, never_matching, recv_within,
+    require_transport,
 )
 from zmqspec.spec.helpers import next_within, seq_of
 
@@ -95,11 +95,13 @@ def weather_update(zipcode: str, temp: int, hum: int, seq: int) -> bytes:
 def frames_from(sub, what: str, timeout: float = RECV_TIMEOUT) -> list[bytes]:
     if isinstance(sub, zmq.Socket):
         return recv_within(sub, timeout, what)
+    deadline = Deadline(timeout)
     try:
-        return sub.recv(timeout=scaled(timeout))
+        return sub.recv(timeout=deadline)
     except DriverError as exc:
         if exc.errno == "EAGAIN":
-            raise DeadlinePassed(f"{DEADLINE_MARK} {sub!r}: {what} did not arrive within {scaled(timeout):.1f} s") from None
+            raise DeadlinePassed(f"{DEADLINE_MARK} {sub!r}: {what} did not arrive within {deadline.seconds:.1f} s") \
+                from None
         raise
 
 
@@ -113,7 +115,7 @@ def next_message(sub, timeout: float) -> list[bytes] | None:
     """The next message within ``timeout`` seconds, or None; a driver socket is asked with a
     receive with a deadline (no ``poll``: only the ids about poll may need it)."""
     if isinstance(sub, zmq.Socket):
-        return sub.recv_multipart(zmq.NOBLOCK) if sub.poll(int(timeout * 1000)) else None
+        return sub.recv_multipart(zmq.NOBLOCK) if sub.poll(milliseconds(timeout)) else None
     return next_within(sub, timeout)
 
 
@@ -125,7 +127,7 @@ def message(frames: list[bytes]):
 def synchronise(pub, subs, topic: bytes) -> dict:
     """Publish markers on ``topic`` until every SUB in ``subs`` has received one, then a last
     marker each SUB reads up to. Returns, per SUB, what else it received meanwhile."""
-    deadline = time.monotonic() + scaled(SUBSCRIPTION_DEADLINE)
+    deadline = Deadline(SUBSCRIPTION_DEADLINE)
 
     def is_marker(frames: list[bytes]) -> bool:
         return len(frames) == 1 and frames[0].startswith(topic + b" ")
@@ -133,10 +135,10 @@ def synchronise(pub, subs, topic: bytes) -> dict:
     others = {sub: [] for sub in subs}
     waiting, sent = list(subs), 0
     while waiting:
-        if time.monotonic() > deadline:
+        if deadline.passed():
             raise AssertionError(
                 f"none of {sent} markers published on {topic!r} reached {waiting} within "
-                f"{scaled(SUBSCRIPTION_DEADLINE):.0f} s: the subscription never took effect at the publisher"
+                f"{deadline.seconds:.0f} s: the subscription never took effect at the publisher"
             )
         sent += 1
         pub.send(b"%s %d" % (topic, sent))
@@ -796,9 +798,9 @@ def test_the_publisher_drops_a_full_subscribers_messages_and_keeps_going(nodes, 
     assert one(witness, "the end of the burst") == b"end"
 
     kept = []
-    deadline = time.monotonic() + scaled(SUBSCRIPTION_DEADLINE)
+    deadline = Deadline(SUBSCRIPTION_DEADLINE)
     while True:  # drain the stuck SUB; a 't' published once it has room arrives after all it kept
-        assert time.monotonic() < deadline, f"no 't' marker after the {len(kept)} messages the stuck SUB kept"
+        assert not deadline.passed(), f"no 't' marker after the {len(kept)} messages the stuck SUB kept"
         frames = next_message(stuck, MARKER_INTERVAL)
         if frames is None:
             pub.send(b"t")
