@@ -10,7 +10,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from zmqspec.harness import Implementation, NodeFailure, Nodes, reference
+from zmqspec.harness import (
+    DEADLINE_MARK, DeadlinePassed, Implementation, NodeFailure, Nodes, WrongLine, reference, wrong_line,
+)
 
 pytestmark = pytest.mark.meta
 
@@ -64,6 +66,65 @@ def test_a_node_that_crashes_mid_test_fails_the_wait_at_once(fakes):
     with pytest.raises(NodeFailure, match="exit status 4"):
         node.wait_for("^never printed$", timeout=30.0)
     assert time.monotonic() - began < 10
+
+
+HANGS_AFTER = "import time; print('ZMQSPEC READY {}', flush=True); print(%r, flush=True); time.sleep(60)"  # noqa: sleep-ok (a node that hangs on purpose)
+
+
+def test_a_wrong_line_fails_the_wait_at_once_shown_beside_the_expected_one(fakes):
+    nodes = fakes("req-client", HANGS_AFTER % "RECEIVED: b,c FROM a")
+    node = nodes.start("req-client")
+    began = time.monotonic()
+    with pytest.raises(WrongLine) as failure:
+        node.wait_line("RECEIVED: c FROM a,b", "RECEIVED:", timeout=30.0)
+    assert time.monotonic() - began < 10, "a wrong line must fail the wait when it arrives, not at the deadline"
+    message = str(failure.value)
+    assert "expected 'RECEIVED: c FROM a,b'" in message and "seen     'RECEIVED: b,c FROM a'" in message, message
+    assert "^" in message, message
+
+
+def test_exact_lines_are_compared_as_they_arrive(fakes):
+    nodes = fakes("rep-server", HANGS_AFTER % "SENDING: A,x")
+    node = nodes.start("rep-server")
+    began = time.monotonic()
+    with pytest.raises(WrongLine, match="line 1 of its output differs"):
+        node.expect_lines(["SENDING:  A,x", "never"], timeout=30.0)
+    assert time.monotonic() - began < 10
+
+
+def test_a_never_check_fails_any_wait_at_once(fakes):
+    nodes = fakes("weather-sub", HANGS_AFTER % "RECEIVED: 99999 1 2 3")
+    node = nodes.start("weather-sub")
+    with pytest.raises(WrongLine, match="an update outside the filter"):
+        node.wait_for("^never$", timeout=30.0,
+                      never=[wrong_line("RECEIVED: ", lambda line: line.startswith("RECEIVED: 1"),
+                                        "an update outside the filter")])
+
+
+def test_a_node_that_must_refuse_its_arguments_fails_at_its_ready_line(fakes):
+    nodes = fakes("sink", "import time; print('ZMQSPEC READY {}', flush=True); time.sleep(60)")  # noqa: sleep-ok (a node that hangs on purpose)
+    node = nodes.start("sink", ready=False)
+    began = time.monotonic()
+    with pytest.raises(WrongLine, match="a ready line where none may come"):
+        node.wait_refusal(timeout=30.0)
+    assert time.monotonic() - began < 10, "the ready line must fail the wait at once, not the exit's deadline"
+
+
+def test_a_wait_that_runs_out_is_a_deadline_and_says_so(fakes):
+    nodes = fakes("sink", HANGS_AFTER % "working")
+    node = nodes.start("sink")
+    with pytest.raises(DeadlinePassed) as failure:
+        node.wait_for("^done$", timeout=0.3)
+    assert str(failure.value).startswith(DEADLINE_MARK), str(failure.value)
+    assert isinstance(failure.value, NodeFailure)
+
+
+def test_still_running_fails_on_a_node_that_has_ended(fakes):
+    nodes = fakes("sink", "print('ZMQSPEC READY {}', flush=True)")
+    node = nodes.start("sink")
+    node.wait_exit()
+    with pytest.raises(NodeFailure, match="ended"):
+        node.still_running("after the test's message")
 
 
 def test_a_ready_line_that_is_not_json_is_reported_as_such(fakes):
@@ -127,3 +188,16 @@ def test_an_implementation_whose_toolchain_is_missing_is_skipped_with_the_reason
     assert "failed" not in run.stdout and " skipped" in run.stdout, run.stdout
     assert "toolchain missing (" in run.stdout and "no-such-compiler-zmqspec" in run.stdout, run.stdout
     assert "install it with: tests/impls/install-nothing.sh" in run.stdout, run.stdout
+
+
+def test_a_manifest_based_on_the_reference_overrides_only_the_roles_it_names(tmp_path):
+    from zmqspec.harness import load_manifest
+
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('name = "m"\nbase = "reference"\ncatches = ["RR-1"]\n'
+                        '[roles]\nrep-server = "{python} {here}/node.py"\n', encoding="utf-8")
+    impl = load_manifest(manifest)
+    assert impl.commands["rep-server"] == (sys.executable, f"{tmp_path}/node.py")
+    assert impl.commands["sink"] == reference().commands["sink"]
+    assert set(impl.commands) == set(reference().commands)
+    assert impl.catches == ("RR-1",)

@@ -1,39 +1,48 @@
-"""Mutants: proof that the suite bites (docs/mutants.md).
+"""Mutants: proof that the suite bites, each bug by exactly its own ids (docs/mutants.md).
 
 Each folder under mutants/ holds an implementation that is the reference
-but for ONE realistic bug in one role. For each mutant the suite runs, in a
-subprocess and only for the catalogue ids that should catch the bug, against
-the mutant's manifest; this meta-test then reads pytest's own JUnit XML. A
-mutant counts as caught when every expected id has a test that FAILED in its
-call phase through the behaviour's own check: an assertion or a wait that
-ran out, not a node that crashed with a traceback, not an error in setup.
-Each expected id gets a run of its own, stopped at its first failure.
-A broken driver is caught when the harness says "broken driver", at once.
-Then the control: the very test that caught the mutant runs again against
-mutants/reference/, where every role is the reference node, and must pass,
-so the catch is the bug's doing and not the manifest's.
+but for ONE realistic bug in one role. Its manifest says so: ``base =
+"reference"`` with only the broken role in ``[roles]``, and ``catches``
+lists the catalogue ids the bug breaks. For each mutant the specification
+(zmqspec/spec, every module) runs against the mutant's manifest in a
+subprocess with ``--conformance-report``, and this meta-test reads the
+report.json it writes. The mutant is caught when
 
-The catalogue ids each mutant expects are data (``CATCHES``). An expected
-id that no test checks yet makes its mutant xfail, "waiting for the test".
+- every id in ``catches`` fails (verdict "fail", or "broken driver" for a
+  driver that breaks its protocol),
+- no other id fails: one deviation, one id (a mutant of the driver role may
+  leave other ids "broken driver", never "fail": nothing could be asked),
+- the mutant is caught by an assertion on something seen, not only by
+  deadlines: some failing test of a ``catches`` id is not a deadline (a
+  harness wait that ran out says
+  ``deadline passed:``, zmqspec.harness.process.DEADLINE_MARK; a driver
+  receive that got nothing says ``EAGAIN``; pytest-timeout says ``Timeout``),
+- no node of the mutant's is still running after the run.
+
+Every run draws the same fuzz examples (``--hypothesis-seed``, printed in
+the run's header), so a mutant is caught, or not, the same way every time.
+
+The control, ``mutants/reference/``, is the same manifest with no role
+overridden: every id must pass there, so a catch is the bug's doing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+import time
 from functools import cache
 from pathlib import Path
 
 import psutil
 import pytest
 
-from zmqspec.harness import scaled
+from zmqspec.harness import DEADLINE_MARK, load_manifest, scaled
 
 pytestmark = [pytest.mark.meta, pytest.mark.slow, pytest.mark.mutants]
 
@@ -41,89 +50,30 @@ REPO = Path(__file__).resolve().parent.parent
 MUTANTS = REPO / "mutants"
 SPEC = REPO / "zmqspec" / "spec"
 CONTROL = MUTANTS / "reference"
-RUN_TIMEOUT = 180.0  # one run of the suite against one mutant, however it fails
+RUN_TIMEOUT = 300.0  # one run of the whole specification against one mutant, however it fails
 LEFTOVER_GRACE = 5.0
+WORKERS = os.environ.get("ZMQSPEC_MUTANT_WORKERS", "2")  # xdist workers of each run (-n)
+HYPOTHESIS_SEED = 0  # the fuzz tests draw the same examples in every run against every mutant
+
+FAILING = ("fail", "broken driver")
+# How a failure says it is a deadline rather than an assertion on something seen.
+DEADLINE = re.compile("|".join([re.escape(DEADLINE_MARK), r"\bDeadlinePassed\b", r"DriverError: EAGAIN",
+                                r"^Failed: Timeout", r"Timeout \(>"]), re.MULTILINE)
+CRASH = "Traceback (most recent call last)"  # a node's Python traceback in the message: it crashed
 
 
-@dataclass(frozen=True)
-class Catch:
-    ids: tuple[str, ...]  # every one of these ids must have a test that fails on the mutant
-    broken_driver: bool = False  # the verdict must be "broken driver" (the driver broke its protocol)
-    message: str = ""  # a regex every catching failure must match, when the way it fails matters
+def mutant_names() -> list[str]:
+    return sorted(path.parent.name for path in MUTANTS.glob("*/manifest.toml") if path.parent != CONTROL)
 
 
-CATCHES = {
-    "req-first-server": Catch(("RR-2",)),
-    "rep-one-space": Catch(("RR-1",)),
-    "gateway-stale-reply": Catch(("RR-7",)),
-    "gateway-first-frame-only": Catch(("RR-12",)),
-    "pub-waits-for-subscriber": Catch(("PS-2",)),
-    "sub-ignores-filter": Catch(("PS-6",)),
-    "sub-matches-whole-field": Catch(("PS-6",)),
-    "driver-sub-gets-everything": Catch(("PS-3",)),
-    "driver-unsubscribe-removes-all": Catch(("PS-7",)),
-    "sink-stops-early": Catch(("PP-1",)),
-    "sink-waits-for-one-more": Catch(("PP-1",)),
-    "ventilator-batches-tasks": Catch(("PP-4",)),
-    "worker-drops-every-10th": Catch(("PP-8",)),
-    "worker-ignores-kill": Catch(("PP-9",)),
-    "rep-ready-unresolved-port": Catch(("NC-1",)),
-    "rep-binds-any-address": Catch(("NC-2",)),
-    "rep-ignores-stdin-eof": Catch(("NC-3",)),
-    "rep-ignores-sigterm": Catch(("NC-4",)),
-    "rep-usage-on-bad-args": Catch(("NC-5",)),
-    "driver-wrong-seq": Catch(("NC-8", "PS-3"), broken_driver=True),
-    "driver-python-repr": Catch(("NC-8", "PS-3"), broken_driver=True),
-    "driver-hangs-on-quit": Catch(("NC-8",), message=r"still running"),
-}
-
-# How a test fails when its own check fails: an assertion, pytest.fail / "DID NOT RAISE", a
-# harness wait that ran out (NodeFailure is an AssertionError), a driver recv that got nothing.
-OWN_CHECK = re.compile(r"^(AssertionError|(\w+\.)*NodeFailure|Failed|(\w+\.)*DriverError: EAGAIN)\b")
-# Hypothesis reports several distinct failures as a group: it counts when an assertion is among them.
-GROUP = re.compile(r"^(ExceptionGroup|(\w+\.)*FlakyFailure)\b")
-GROUPED_OWN_CHECK = re.compile(r"^[ |]*(E\s+)?(AssertionError|(\w+\.)*NodeFailure)\b", re.MULTILINE)
-# The tests of a catalogue section run first, so a run stopped at its first failure stops there.
-SECTION_MODULES = {"RR": "test_reqrep.py", "PS": "test_pubsub.py", "PP": "test_pipeline.py",
-                   "TR": "test_transports.py", "NC": "test_contract.py"}
-BROKEN_DRIVER = re.compile(r"broken driver")
-CRASH = "Traceback (most recent call last)"  # a node's stderr shown in the failure: the node crashed
-
-
-@dataclass(frozen=True)
-class Case:
-    nodeid: str
-    ids: frozenset[str]
-    outcome: str  # passed, failed, error, skipped
-    message: str = ""
-    text: str = ""
-
-    def describe(self) -> str:
-        return f"{self.nodeid} [{', '.join(sorted(self.ids))}]: {self.outcome} {self.message[:300]!r}"
-
-
-@cache
-def files_checking() -> dict[str, list[Path]]:
-    """Catalogue id -> the test files of the specification that carry it (read from the sources),
-    the file of the id's catalogue section first."""
-    mark = re.compile(r"""mark\.spec\(\s*["']([A-Z]+-\d+)["']""")
-    found: dict[str, list[Path]] = {}
-    for path in sorted(SPEC.glob("test_*.py")):
-        for id_ in sorted(set(mark.findall(path.read_text(encoding="utf-8")))):
-            found.setdefault(id_, []).append(path)
-    for id_, paths in found.items():
-        paths.sort(key=lambda path: path.name != SECTION_MODULES.get(id_.split("-")[0]))
-    return found
-
-
-def run_suite(manifest: Path, junit: Path, *selection: str) -> tuple[int, str]:
-    """Run the ``selection`` of tests against ``manifest``; return pytest's exit status and its output."""
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "junit_spec", "-q",
-            "--impl", str(manifest), f"--junitxml={junit}", *selection]
+def run_spec(manifest: Path, out: Path) -> tuple[dict, str, float]:
+    """Run the whole specification against ``manifest``; (report.json, pytest's output, seconds)."""
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", WORKERS,
+            f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--impl={manifest}", f"--conformance-report={out}", str(SPEC)]
     env = {key: value for key, value in os.environ.items()
            if key != "PYTEST_ADDOPTS" and not key.startswith("PYTEST_XDIST")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(MUTANTS), os.environ.get("PYTHONPATH")]))
-    env["XDG_CACHE_HOME"] = str(junit.parent / "cache")  # a mutant's failing examples stay out of hypothesis's database
+    env["XDG_CACHE_HOME"] = str(out / "cache")  # a mutant's failing examples stay out of hypothesis's database
+    began = time.monotonic()
     run = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, start_new_session=True)
     try:
@@ -132,35 +82,47 @@ def run_suite(manifest: Path, junit: Path, *selection: str) -> tuple[int, str]:
         os.killpg(run.pid, signal.SIGKILL)
         output, _ = run.communicate()
         pytest.fail(f"the run against {manifest} did not end within {scaled(RUN_TIMEOUT):.0f} s:\n{output[-4000:]}")
-    return run.returncode, output
+    took = time.monotonic() - began
+    report = out / "report.json"
+    assert report.is_file(), f"the run against {manifest} wrote no report.json:\n{output[-4000:]}"
+    return json.loads(report.read_text(encoding="utf-8")), output, took
 
 
-def read_cases(junit: Path) -> list[Case]:
-    cases = []
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        properties = [(p.get("name"), p.get("value")) for p in case.iter("property")]
-        ids = frozenset(value for name, value in properties if name == "spec")
-        nodeid = next((value for name, value in properties if name == "nodeid"), case.get("name"))
-        for outcome in ("failure", "error", "skipped"):
-            found = case.find(outcome)
-            if found is not None:
-                cases.append(Case(nodeid, ids, {"failure": "failed"}.get(outcome, outcome),
-                                  found.get("message", ""), found.text or ""))
-                break
-        else:
-            cases.append(Case(nodeid, ids, "passed"))
-    return cases
+def is_deadline(test: dict) -> bool:
+    return bool(DEADLINE.search(test["message"]))
 
 
-def catches(case: Case, catch: Catch) -> bool:
-    """Did this test fail on the mutant the way the expected catch says?"""
-    if case.outcome != "failed" or CRASH in case.text or not re.search(catch.message, case.message + case.text):
-        return False
-    if catch.broken_driver:
-        return bool(BROKEN_DRIVER.search(case.message))
-    if BROKEN_DRIVER.search(case.message):
-        return False
-    return bool(OWN_CHECK.match(case.message) or GROUP.match(case.message) and GROUPED_OWN_CHECK.search(case.text))
+def describe(tests: list[dict]) -> str:
+    return "\n".join(f"  {t['nodeid']} [{', '.join(t['spec'])}]: {t['verdict']}: "
+                     f"{t['message'].splitlines()[0][:240] if t['message'] else ''}" for t in tests)
+
+
+def judge(report: dict, catches: tuple[str, ...], driver_mutant: bool) -> list[str]:
+    """What is wrong with the way the run caught the mutant (empty: caught cleanly)."""
+    problems = []
+    failing = [t for t in report["tests"] if t["verdict"] in FAILING]
+    by_id: dict[str, list[dict]] = {}
+    for test in failing:
+        for id_ in test["spec"]:
+            by_id.setdefault(id_, []).append(test)
+    for id_ in catches:
+        if id_ not in by_id:
+            ran = report["catalogue"].get(id_, {}).get("tests", [])
+            problems.append(f"{id_} is in catches but passed (verdict {report['catalogue'].get(id_, {}).get('verdict')}):"
+                            f"\n{describe(ran)}")
+            continue
+    seen = [t for id_ in catches for t in by_id.get(id_, []) if not is_deadline(t) and CRASH not in t["message"]]
+    if any(id_ in by_id for id_ in catches) and not seen:
+        caught = [t for id_ in catches for t in by_id.get(id_, [])]
+        problems.append(f"caught only by deadlines (or crashes), never by an assertion on something seen:\n"
+                        f"{describe(caught)}")
+    for id_, tests in sorted(by_id.items()):
+        if id_ in catches:
+            continue
+        wrong = [t for t in tests if t["verdict"] == "fail" or not driver_mutant]
+        if wrong:
+            problems.append(f"{id_}, not in catches, failed too:\n{describe(wrong)}")
+    return problems
 
 
 def leftovers(folder: Path) -> list[psutil.Process]:
@@ -182,52 +144,68 @@ def _running(process: psutil.Process) -> bool:
 
 
 def assert_no_leftovers(folder: Path) -> None:
-    alive = leftovers(folder)
     described = []
-    for process in alive:  # this run's own nodes, found by their folder
+    for process in leftovers(folder):  # this run's own nodes, found by their folder
         with contextlib.suppress(psutil.NoSuchProcess):
             described.append(f"{process.pid} ({process.status()}): {' '.join(process.cmdline())}")
             process.kill()
     assert not described, f"nodes of the run against {folder.name} outlived it:\n" + "\n".join(described)
 
 
-@pytest.mark.timeout(3 * RUN_TIMEOUT)  # pytest-timeout's limit is scaled by the plugin
-@pytest.mark.parametrize("mutant", list(CATCHES))
-def test_the_suite_catches_the_mutant(mutant, tmp_path):
-    """Run against a mutant, each expected catalogue id has a test that fails through the
-    behaviour's own check, within the run's deadline, leaving no node running; that same
-    test passes against the reference."""
-    catch = CATCHES[mutant]
-    present = [id_ for id_ in catch.ids if id_ in files_checking()]
-    missing = [id_ for id_ in catch.ids if id_ not in files_checking()]
-    for id_ in present:  # one run per id, stopped at its first failure: one catch is enough
-        junit = tmp_path / f"{id_}.xml"
-        status, output = run_suite(MUTANTS / mutant / "manifest.toml", junit, "--exitfirst", "--spec", id_,
-                                   *map(str, files_checking()[id_]))
-        checked = [case for case in read_cases(junit) if id_ in case.ids] if junit.exists() else []
-        assert checked, f"no test of {id_} ran against mutant {mutant} (exit status {status}):\n{output[-4000:]}"
-        caught = [case for case in checked if catches(case, catch)]
-        assert status == 1 and caught, (
-            f"mutant {mutant} was not caught by {id_}{' as a broken driver' if catch.broken_driver else ''} "
-            f"(exit status {status}); its tests:\n" + "\n".join(case.describe() for case in checked)
-        )
-        assert_no_leftovers(MUTANTS / mutant)
+@cache
+def catalogue_ids() -> frozenset[str]:
+    from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
 
-        control = tmp_path / f"{id_}-control.xml"
-        status, output = run_suite(CONTROL / "manifest.toml", control, caught[0].nodeid)
-        assert status == 0, f"{caught[0].nodeid}, which caught {mutant}, fails on the reference too:\n{output[-4000:]}"
-    if missing:
-        pytest.xfail(f"waiting for the test of {', '.join(missing)}")
+    return frozenset(behaviour.id for behaviour in read_catalogue(CATALOGUE))
 
 
-def test_every_mutant_folder_is_in_the_table_and_names_a_node():
-    """Each mutants/<name>/ has a manifest and a node.py, and CATCHES says what catches it."""
-    folders = {path.parent.name for path in MUTANTS.glob("*/manifest.toml")} - {CONTROL.name}
-    assert folders == set(CATCHES), (
-        f"folders without a row in CATCHES: {folders - set(CATCHES)}; rows without a folder: {set(CATCHES) - folders}"
-    )
-    for name in folders:
-        manifest = (MUTANTS / name / "manifest.toml").read_text(encoding="utf-8")
-        assert (MUTANTS / name / "node.py").is_file() and "{here}/node.py" in manifest, (
-            f"mutant {name} runs no node.py of its own"
-        )
+@pytest.mark.timeout(RUN_TIMEOUT + 60)  # pytest-timeout's limit is scaled by the plugin
+@pytest.mark.parametrize("mutant", mutant_names())
+def test_the_suite_catches_the_mutant_by_exactly_its_ids(mutant, tmp_path):
+    """Run against a mutant, exactly the ids of its ``catches`` fail, each through an assertion on
+    something seen (not a deadline), and no node of the run outlives it."""
+    impl = load_manifest(MUTANTS / mutant / "manifest.toml")
+    assert impl.catches, f"mutant {mutant}'s manifest lists no catches"
+    unknown = sorted(set(impl.catches) - catalogue_ids())
+    assert not unknown, f"mutant {mutant} catches ids the catalogue does not have: {unknown}"
+    report, output, took = run_spec(MUTANTS / mutant / "manifest.toml", tmp_path)
+    print(f"{mutant}: the specification ran in {took:.1f} s; summary {report['summary']}")
+    problems = judge(report, impl.catches, driver_mutant="driver" in _overridden(mutant))
+    assert not problems, f"mutant {mutant} (catches {list(impl.catches)}):\n" + "\n".join(problems)
+    assert_no_leftovers(MUTANTS / mutant)
+
+
+@pytest.mark.timeout(RUN_TIMEOUT + 60)  # pytest-timeout's limit is scaled by the plugin
+def test_the_control_passes_every_id(tmp_path):
+    """The mutants' control (every role the reference) fails no id: a catch is the bug's doing."""
+    report, output, _ = run_spec(CONTROL / "manifest.toml", tmp_path)
+    failing = [t for t in report["tests"] if t["verdict"] in FAILING]
+    assert not failing, f"the control fails:\n{describe(failing)}"
+    assert_no_leftovers(CONTROL)
+
+
+def _overridden(mutant: str) -> set[str]:
+    import tomllib
+
+    data = tomllib.loads((MUTANTS / mutant / "manifest.toml").read_text(encoding="utf-8"))
+    return set(data.get("roles", {}))
+
+
+def test_every_mutant_is_based_on_the_reference_and_overrides_one_role_with_its_node():
+    """Each mutants/<name>/ has a node.py, a manifest based on the reference that overrides one
+    role with it, and a non-empty ``catches``."""
+    for name in mutant_names():
+        data = (MUTANTS / name / "manifest.toml").read_text(encoding="utf-8")
+        impl = load_manifest(MUTANTS / name / "manifest.toml")
+        assert 'base = "reference"' in data, f"mutant {name} is not based on the reference"
+        assert len(_overridden(name)) == 1, f"mutant {name} overrides {_overridden(name)}, not one role"
+        assert (MUTANTS / name / "node.py").is_file() and "{here}/node.py" in data, f"mutant {name} runs no node.py"
+        assert impl.catches, f"mutant {name} lists no catches"
+
+
+def test_deadlines_are_told_from_assertions():
+    """The judge's reading of report messages: a harness wait that ran out is a deadline."""
+    assert is_deadline({"message": f"zmqspec.harness.process.DeadlinePassed: {DEADLINE_MARK} x did not happen"})
+    assert is_deadline({"message": "zmqspec.harness.driver_client.DriverError: EAGAIN recv timed out"})
+    assert not is_deadline({"message": "zmqspec.harness.process.WrongLine: a wrong 'RECEIVED:' line"})
+    assert not is_deadline({"message": "AssertionError: the server printed ['x']"})

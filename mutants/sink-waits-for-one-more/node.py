@@ -1,7 +1,8 @@
 """Mutant sink: waits for N+1 results before it reports.
 
-The bug: an off-by-one loop bound, `range(tasks + 1)`. Caught by PP-1
-(exactly N results: it does not wait for N+1).
+The bug: an off-by-one loop bound, ``tasks + 1``. Everything else is the
+reference's sink (its helpers are used as they are). Caught by PP-1 (exactly
+N results: it does not wait for N+1).
 """
 
 import sys
@@ -15,20 +16,21 @@ def gather(args) -> int:
     import zmq
 
     ctx = _kit.context(args)
-    results, kill = ctx.socket(zmq.PULL), ctx.socket(zmq.PUB)
-    bound_results = _kit.attach(results, args.bind, args.connect, _kit.DEFAULT_BIND)
-    bound_kill = _kit.attach(kill, args.kill_bind, args.kill_connect, _kit.DEFAULT_BIND)
-    _kit.say(f"STARTING SERVER AT {sink.shown_port(bound_results[0] if bound_results else args.connect[0])}")
+    results = ctx.socket(zmq.PULL)
+    kill = ctx.socket(zmq.PUB)
+    results.maxmsgsize = sink.MAX_MESSAGE_BYTES
+    bound_results = _kit.attach_socket(results, args, sink.ROLE, "results")
+    bound_kill = _kit.attach_socket(kill, args, sink.ROLE, "kill")
+    where = bound_results[0] if bound_results else args.connect[0]
+    _kit.say(f"STARTING SERVER AT {sink.shown_port(where)}")
     _kit.ready(results=bound_results, kill=bound_kill)
     _kit.quit_on_stdin_eof()
-    while len(first := results.recv()) != 8:
-        pass
-    tasks = int.from_bytes(first, "big")
+    tasks = sink.task_count(results)
     _kit.say(f"GATHER {tasks} TASKS.")
     started = time.time()
-    for task_no in range(tasks + 1):  # the bug
-        results.recv()
-        _kit.say(":" if task_no % 10 == 0 else ".", end="")
+    gathered = 0
+    while gathered < tasks + 1:  # the bug
+        gathered = sink.gather_queued(results, gathered, tasks + 1)
     _kit.say(f"\nELAPSED TIME: {time.time() - started:.2f}")
     kill.send(sink.KILL)
     return 0

@@ -25,11 +25,15 @@ from zmqspec.harness.implementations import (
     Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference,
 )
 from zmqspec.harness.observers import Observers, nothing_waiting, recv_within
-from zmqspec.harness.process import Node, NodeFailure
+from zmqspec.harness.process import (
+    DEADLINE_MARK, DeadlinePassed, Node, NodeFailure, WrongLine, never_matching, no_ready_line, show_difference,
+    wrong_line,
+)
 from zmqspec.harness.scenario import Endpoints, Nodes, require_transport
 
 __all__ = [
-    "READY_PREFIX", "Deadline", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
-    "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided", "ToolchainMissing", "Socket",
-    "load_manifest", "milliseconds", "nothing_waiting", "recv_within", "reference", "require_transport", "scaled",
+    "DEADLINE_MARK", "READY_PREFIX", "Deadline", "DeadlinePassed", "Driver", "DriverError", "DriverProtocolError",
+    "Endpoints", "Implementation", "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided",
+    "ToolchainMissing", "Socket", "WrongLine", "load_manifest", "milliseconds", "never_matching", "no_ready_line",
+    "nothing_waiting", "recv_within", "reference", "require_transport", "scaled", "show_difference", "wrong_line",
 ]

@@ -10,6 +10,8 @@ any other is described by a manifest (TOML, docs/conformance.md):
     xfails = "xfails.txt"        # optional: expected failures, relative to the manifest
     setup = "impl/setup.sh"      # optional: the one command that installs the toolchain
     requires = ["{here}/classes", "java"]   # optional: paths or programs the nodes need
+    base = "reference"           # optional: start from the reference's commands; [roles] overrides some
+    catches = ["RR-1"]           # optional: the catalogue ids it is built to fail (mutants/)
     [roles]
     driver = "{python} -m my_zmq.driver"
     rep-server = ["./bin/node", "rep-server"]
@@ -18,8 +20,12 @@ any other is described by a manifest (TOML, docs/conformance.md):
 
 A command is a string (split like a shell would) or a list. ``{python}``
 stands for the running interpreter and ``{here}`` for the manifest's folder,
-which is also the nodes' working directory. A role the manifest does not
-name is "not provided": its tests are reported as such, never as failures.
+which is also the nodes' working directory. With ``base = "reference"``
+every role runs the reference node (``{python} -m zmqspec ROLE``) unless
+``[roles]`` names it: a mutant (mutants/) overrides only its broken role.
+``catches`` lists the catalogue ids a deliberately broken implementation
+must fail, and no others (tests/test_mutants.py). Without a base, a role
+the manifest does not name is "not provided": its tests are reported as such, never as failures.
 ``xfails`` names the implementer's expected-failures file (one catalogue id
 or test id per line, docs/conformance.md); its existence is checked when the
 suite reads it. When something ``requires`` names is missing (a path that
@@ -64,6 +70,7 @@ class Implementation:
     xfails: Path | None = None
     setup: str = ""
     requires: tuple[str, ...] = ()
+    catches: tuple[str, ...] = ()
 
     def missing(self) -> list[str]:
         """What ``requires`` names that is not here."""
@@ -125,12 +132,14 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
         if not condition:
             raise ManifestError(f"manifest {path}: {problem}")
 
-    known = {"name", "version", "description", "roles", "env", "xfails", "setup", "requires"}
+    known = {"name", "version", "description", "roles", "env", "xfails", "setup", "requires", "base", "catches"}
     need(not (set(data) - known), f"unknown keys {sorted(set(data) - known)} (expected {sorted(known)})")
     name = data.get("name")
     need(isinstance(name, str) and name.strip() != "", "needs a non-empty string 'name'")
-    roles = data.get("roles")
-    need(isinstance(roles, dict) and roles, "needs a [roles] table naming at least one role")
+    base = data.get("base")
+    need(base in (None, "reference"), f"'base' can only be \"reference\", got {base!r}")
+    roles = data.get("roles", {} if base else None)
+    need(isinstance(roles, dict) and (roles or base), "needs a [roles] table naming at least one role")
     unknown = sorted(set(roles) - set(ROLES))
     need(not unknown, f"unknown roles {unknown}; the roles are: {', '.join(ROLES)}")
     env = data.get("env", {})
@@ -143,12 +152,15 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
     requires = data.get("requires", [])
     need(isinstance(requires, list) and all(isinstance(r, str) and r for r in requires),
          "'requires' must be a list of paths or program names")
+    catches = data.get("catches", [])
+    need(isinstance(catches, list) and all(isinstance(c, str) and c for c in catches),
+         "'catches' must be a list of catalogue ids")
     placeholders = {"python": sys.executable, "here": str(path.parent)}
 
     def expand(text: str) -> str:
         return text.replace("{python}", placeholders["python"]).replace("{here}", placeholders["here"])
 
-    commands = {}
+    commands = dict(reference().commands) if base else {}
     for role, command in roles.items():
         if isinstance(command, str):
             command = shlex.split(command)
@@ -160,5 +172,5 @@ def load_manifest(path: str | os.PathLike) -> Implementation:
     return Implementation(
         name=name, commands=commands, version=str(data.get("version", "")), manifest=path, env=env,
         xfails=(path.parent / xfails).resolve() if xfails else None,
-        setup=setup, requires=tuple(map(expand, requires)),
+        setup=setup, requires=tuple(map(expand, requires)), catches=tuple(catches),
     )

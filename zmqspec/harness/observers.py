@@ -11,6 +11,7 @@ from __future__ import annotations
 import zmq
 
 from zmqspec.harness.deadline import scaled
+from zmqspec.harness.process import DEADLINE_MARK, DeadlinePassed
 
 
 class Observers:
@@ -37,7 +38,7 @@ class Observers:
 def recv_within(sock: zmq.Socket, timeout: float, what: str) -> list[bytes]:
     """Receive one (multipart) message within ``timeout`` seconds or fail saying ``what`` did not arrive."""
     if not sock.poll(int(scaled(timeout) * 1000)):
-        raise AssertionError(f"{what} did not arrive within {scaled(timeout):.1f} s")
+        raise DeadlinePassed(f"{DEADLINE_MARK} {what} did not arrive within {scaled(timeout):.1f} s")
     return sock.recv_multipart(zmq.NOBLOCK)
 
 

@@ -9,9 +9,11 @@ that stand in for a worker's ventilator, sink and kill channel.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from zmqspec.harness import READY_PREFIX, DriverError
+from zmqspec.harness import READY_PREFIX, Deadline, DriverError
 
 WAIT = 10.0  # seconds: the deadline of anything that is expected to happen (the harness scales it)
 KILL = b"KILL"  # the kill message, as the worker and sink roles' contract names it
@@ -25,6 +27,66 @@ def count_message(n: int) -> bytes:
 def seq_of(update: bytes) -> int:
     """The seq field, the fourth, of a weather update ``zipcode temp hum seq``."""
     return int(update.split()[3])
+
+
+def sink_marks(n: int) -> str:
+    """The sink's progress marks for n results: ':' for every tenth (the 1st, 11th...), '.' else."""
+    return "".join(":" if i % 10 == 0 else "." for i in range(n))
+
+
+def assert_sink_marked(sink, n: int) -> None:
+    """The sink's output has exactly n marks, in the contract's pattern, right before ELAPSED TIME;
+    the count and the pattern are told apart in the message."""
+    output = sink.output
+    match = re.search(r"TASKS\.\n(.*)\nELAPSED TIME: ", output, re.DOTALL)
+    assert match, f"{sink.name} printed no marks line between 'GATHER N TASKS.' and 'ELAPSED TIME': {output!r}"
+    marks = match.group(1)
+    assert len(marks) == n, f"{sink.name} printed {len(marks)} marks {marks!r} for {n} results"
+    assert marks == sink_marks(n), f"{sink.name} marked {n} results as {marks!r}, not {sink_marks(n)!r}"
+
+
+def recv_result(seat, what: str) -> list[bytes]:
+    """A result from a PULL stand-in, within WAIT; a DriverError carries ``what``."""
+    try:
+        return seat.recv(WAIT)
+    except DriverError as exc:
+        raise AssertionError(f"{what}: no result arrived ({exc})") from None
+
+
+def next_within(sock, timeout: float) -> list[bytes] | None:
+    """The next message on a driver socket within ``timeout`` seconds, or None: a receive with a
+    deadline, so "did something arrive within t" needs no ``poll`` from the driver."""
+    try:
+        return sock.recv(timeout=timeout)
+    except DriverError as exc:
+        if exc.errno == "EAGAIN":
+            return None
+        raise
+
+
+def _polls(driver) -> bool:
+    return driver.knows("poll")
+
+
+def arrivals(driver, socks, timeout: float) -> dict:
+    """What arrived on any of ``socks`` (driver sockets of ``driver``) within ``timeout`` seconds:
+    {socket: first message}, empty when nothing did. Uses the driver's ``poll`` when it has one;
+    a driver that lacks it (not listed, or ENOTSUP) is asked with receives with short deadlines,
+    in turn, until the deadline: only the ids about poll may fail for lack of poll."""
+    if _polls(driver):
+        try:
+            ready = driver.poll({sock: ("in",) for sock in socks}, timeout=timeout)
+        except DriverError as exc:
+            if exc.errno != "ENOTSUP":
+                raise
+        else:
+            return {sock: sock.recv(WAIT) for sock in ready}
+    deadline = Deadline(timeout)
+    while True:
+        slice_ = min(0.05, deadline.remaining() / max(1, len(socks)) / Deadline.scale())
+        got = {sock: frames for sock in socks if (frames := next_within(sock, slice_)) is not None}
+        if got or deadline.passed():
+            return got
 
 
 def role_lines(node) -> list[str]:

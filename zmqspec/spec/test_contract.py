@@ -155,7 +155,7 @@ def test_a_node_given_an_unknown_option_exits_2_with_one_line_naming_it(nodes, o
     (no usage screen, no traceback), before any ready line."""
     node = nodes.start(role, *arguments(role, observers), "--no-such-option", ready=False)
 
-    assert node.wait_exit(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on an unknown option"
+    assert node.wait_refusal(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on an unknown option"
     lines = node.stderr.splitlines()
     assert len(lines) == 1, f"{role} wrote {len(lines)} lines on stderr, not one: {lines}"
     assert "--no-such-option" in lines[0], f"{role}'s error does not name the option: {lines[0]!r}"
@@ -176,7 +176,7 @@ def range_edges():
 
 def refused_with_one_line(node, role: str, what: str, names: str) -> str:
     """The node exited 2 with exactly one line on stderr, naming ``names``, and no ready line."""
-    assert node.wait_exit(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on {what}"
+    assert node.wait_refusal(timeout=PROMPTLY) == 2, f"{role} ended with {node.status()} on {what}"
     lines = node.stderr.splitlines()
     assert len(lines) == 1, f"{role} wrote {len(lines)} lines on stderr on {what}, not one: {lines}"
     assert names in lines[0], f"{role}'s error on {what} does not name {names}: {lines[0]!r}"
@@ -243,7 +243,7 @@ def test_help_describes_a_role_and_exits_0(nodes, role):
     """`--help` prints the role's options on standard output and exits 0, binding nothing."""
     node = nodes.start(role, "--help", ready=False)
 
-    assert node.wait_exit(timeout=PROMPTLY) == 0, f"{role} --help ended with {node.status()}"
+    assert node.wait_refusal(timeout=PROMPTLY) == 0, f"{role} --help ended with {node.status()}"
     assert node.stdout.strip(), f"{role} --help printed nothing on stdout"
     assert not ready_lines(node), f"{role} --help started the node (it printed a ready line)"
 
@@ -293,7 +293,7 @@ def test_a_node_given_an_endpoint_no_socket_can_take_exits_1_naming_it(nodes, ob
     other sockets are given what they need: the command line is checked first.)"""
     socket = next(s for s in ROLES[role].sockets if option in (s.bind_option, s.connect_option))
     node = nodes.start(role, option, endpoint, *arguments(role, observers, leave_out=(socket.name,)), ready=False)
-    status = node.wait_exit(timeout=PROMPTLY)
+    status = node.wait_refusal(timeout=PROMPTLY)
     lines = node.stderr.splitlines()
     assert status == 1, f"{role} {option} {endpoint} ended with {node.status()}\n{node.describe()}"
     assert len(lines) == 1 and endpoint in lines[0], f"expected one line naming {endpoint}, got {lines}"
@@ -318,7 +318,7 @@ def test_a_node_refuses_a_tcp_port_beyond_65535_itself(nodes, observers, role, o
     65536 (it binds 99999 as 34463 and 70000 as 4464, and connects to them without a word)."""
     first = ROLES[role].sockets[0]
     node = nodes.start(role, option, endpoint, *arguments(role, observers, leave_out=(first.name,)), ready=False)
-    status = node.wait_exit(timeout=PROMPTLY)
+    status = node.wait_refusal(timeout=PROMPTLY)
     lines = node.stderr.splitlines()
     assert status == 1, f"{role} {option} {endpoint} ended with {node.status()}\n{node.describe()}"
     assert len(lines) == 1 and endpoint in lines[0], f"expected one line naming {endpoint}, got {lines}"

@@ -302,9 +302,12 @@ class PubUnderTest(Rig):
         wait = 0.001
         # Polling the PUB first changes no outcome; it lets a library that takes in subscriptions
         # lazily (libzmq looks at its command queue at most once a millisecond on send) take them now.
-        poll = {"cmd": "poll", "items": [{"socket": self.pub.name, "events": ["out"]}], "timeout_ms": 0}
+        # A driver without poll sends the probes alone: the probes still arrive, perhaps a little later.
+        poll = [{"cmd": "poll", "items": [{"socket": self.pub.name, "events": ["out"]}], "timeout_ms": 0}]
+        if not self.driver.knows("poll"):
+            poll = []
         for number in itertools.count():
-            self.driver.batch([poll, self.pub.command("send", frames=[(token + b"?%d" % number).hex()])])
+            self.driver.batch([*poll, self.pub.command("send", frames=[(token + b"?%d" % number).hex()])])
             if self.xsub.poll(int(wait * 1000)):
                 return
             if deadline.passed():

@@ -54,6 +54,10 @@ class Message(list):
 # ZMTP frame's size no longer fits in one byte.
 frames = st.binary(max_size=8) | st.binary(min_size=250, max_size=300)
 messages = st.lists(frames, min_size=1, max_size=4).map(Message)
+# One deviation, one id: one-frame messages for what a reply holds (RR-1, RR-7), messages of two
+# frames or more for multipart (RR-12).
+single_frames = frames.map(lambda frame: Message([frame]))
+multipart = st.lists(frames, min_size=2, max_size=4).map(Message)
 MULTIPART = Message([b"a", b"", b"\x00"])
 LONG_FRAME_EDGES = Message([b"\xff" * 255, b"", b"\x00" * 256])
 
@@ -65,6 +69,7 @@ class Exchange:
         self.driver, self.endpoint, self.involved = driver, endpoint, nodes_involved
         self.req = None
         self.dirty = True
+        self.asked: list[Message] = []  # every request of this test, in order
 
     @contextmanager
     def example(self, drawn: dict):
@@ -88,6 +93,7 @@ class Exchange:
 
     def ask(self, request: list[bytes]) -> list[bytes]:
         """Send ``request`` and return the reply, in one line to the driver when it can batch."""
+        self.asked.append(Message(request))
         _, reply = self.driver.batch([self.req.command("send", frames=[f.hex() for f in request], timeout=REPLY_TIMEOUT),
                                       self.req.command("recv", timeout=REPLY_TIMEOUT)])
         return Message(bytes.fromhex(f) for f in reply["frames"])
@@ -108,36 +114,72 @@ def through_gateway(nodes, driver) -> Exchange:
 
 @pytest.mark.reqrep
 @pytest.mark.spec("RR-1")
+@reusing_nodes
+@given(request=single_frames)
+@example(request=Message([b"\xff" * 255]))
+@example(request=Message([b""]))
+def test_rep_server_answers_any_one_frame_request_with_its_name_before_it(to_rep_server, request):
+    """A rep-server answers a one-frame request of any bytes with '{name},' and those bytes."""
+    with to_rep_server.example({"request": request}):
+        reply = to_rep_server.ask(request)
+        expected = Message([SERVER_NAME.encode() + b"," + request[0]])
+        assert reply == expected, f"the rep-server answered {request!r} with {reply!r}, not {expected!r}"
+
+
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-12")
 @reusing_nodes
-@given(request=messages)
+@given(request=multipart)
 @example(request=MULTIPART)
 @example(request=LONG_FRAME_EDGES)
-def test_rep_server_returns_any_request_whole_with_its_name_before_the_first_frame(to_rep_server, request):
-    """A rep-server answers any request, whatever its bytes and frames, with the same frames,
-    the first one prefixed with '{name},'."""
+def test_rep_server_returns_any_multipart_request_whole(to_rep_server, request):
+    """A rep-server answers a request of several frames with as many frames: the first prefixed
+    with '{name},', the others unchanged."""
     with to_rep_server.example({"request": request}):
         reply = to_rep_server.ask(request)
         expected = Message([SERVER_NAME.encode() + b"," + request[0], *request[1:]])
         assert reply == expected, f"the rep-server answered {request!r} with {reply!r}, not {expected!r}"
 
 
+NAMES = [f"{name},".encode() for name in ("A", "B")]
+
+
+def reply_to(request: list[bytes], reply: list[bytes]) -> bool:
+    """Is ``reply`` what server A or B gives to ``request``?"""
+    return len(reply) == len(request) and reply[0][:2] in NAMES and reply[0][2:] == request[0] \
+        and reply[1:] == request[1:]
+
+
 @pytest.mark.reqrep
 @pytest.mark.spec("RR-7")
-@pytest.mark.spec("RR-12")
 @reusing_nodes
-@given(request=messages)
-@example(request=MULTIPART)
-@example(request=LONG_FRAME_EDGES)
-def test_gateway_relays_any_request_and_reply_whole_and_unchanged(through_gateway, request):
-    """Through a gateway a request of any bytes and frames reaches a server unchanged, and the
-    server's reply comes back unchanged."""
+@given(request=single_frames)
+@example(request=Message([b"\xff" * 255]))
+@example(request=Message([b""]))
+def test_gateway_relays_any_one_frame_request_and_its_reply_unchanged(through_gateway, request):
+    """Through a gateway a one-frame request of any bytes reaches a server unchanged, and that
+    server's reply to it comes back unchanged."""
     with through_gateway.example({"request": request}):
         reply = through_gateway.ask(request)
-        names = [f"{name},".encode() for name in ("A", "B")]
-        assert reply[0][:2] in names and reply[0][2:] == request[0] and reply[1:] == request[1:], (
-            f"through the gateway {request!r} came back as {reply!r}, not as b'A,' or b'B,' + "
-            f"{Message(request[:1])!r} and then {Message(request[1:])!r}")
+        assert reply_to(request, reply), (
+            f"through the gateway {request!r} came back as {reply!r}, not as b'A,' or b'B,' + {request!r}")
+
+
+@pytest.mark.reqrep
+@pytest.mark.spec("RR-12")
+@reusing_nodes
+@given(request=multipart)
+@example(request=MULTIPART)
+@example(request=LONG_FRAME_EDGES)
+def test_gateway_relays_any_multipart_request_and_reply_whole(through_gateway, request):
+    """Through a gateway a request of several frames reaches a server whole, and a reply comes
+    back whole: every frame of a server's reply to one of the requests. (That it is the reply to
+    this request is RR-7's.)"""
+    with through_gateway.example({"request": request}):
+        reply = through_gateway.ask(request)
+        assert any(reply_to(asked, reply) for asked in through_gateway.asked), (
+            f"through the gateway {request!r} came back as {reply!r}: not a whole reply of A or B to any "
+            f"request of this test (the last was {request!r})")
 
 
 class Pair:

@@ -18,7 +18,9 @@ import time
 import pytest
 
 from zmqspec.harness import READY_PREFIX, Deadline, DriverError
-from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
+from zmqspec.spec.helpers import (
+    KILL, WAIT, arrivals, count_message, next_within, recv_result, role_lines, stand_ins, start_worker,
+)
 
 pytestmark = pytest.mark.pipeline
 
@@ -109,12 +111,14 @@ def test_sink_gathers_exactly_n_results_then_exits(nodes, driver):
     for _ in range(4):
         results.send(b"")
     sink.wait_until(lambda out: len(progress_marks(out)) == 4, 10, "4 progress marks after 4 results")
-    assert sink.running and "ELAPSED" not in sink.stdout, "the sink stopped after N-1 results"
+    sink.still_running("after N-1 of N results")
+    assert "ELAPSED" not in sink.stdout, f"the sink printed ELAPSED TIME after N-1 of N results: {sink.stdout!r}"
 
     results.send(b"")
     assert sink.wait_exit() == 0, "the sink must exit 0 after the N-th result, without waiting for more"
-    assert progress_marks(sink.stdout) == ":....", "one mark per result, ':' for results 0, 10, 20..."
-    assert re.search(ELAPSED_LINE, sink.stdout, re.MULTILINE)
+    marks = progress_marks(sink.stdout)
+    assert marks == ":....", f"the sink marked 5 results as {marks!r}, not ':....' (':' for results 0, 10, 20...)"
+    assert re.search(ELAPSED_LINE, sink.stdout, re.MULTILINE), f"no ELAPSED TIME line in {sink.stdout!r}"
 
 
 @pytest.mark.spec("PP-1")
@@ -184,7 +188,8 @@ def test_ventilator_prompts_and_deals_nothing_before_enter(nodes, driver):
 
     first = pull.recv_one(WAIT)
     assert first == count_message(5), f"the first message should be N for the sink, got {first!r}"
-    assert not pull.poll(("in",), timeout=0), "the ventilator dealt a task before Enter was pressed"
+    early = next_within(pull, 0)
+    assert early is None, f"the ventilator dealt a task {early} before Enter was pressed"
     assert not re.search(TOTAL_LINE, vent.stdout, re.MULTILINE), "the ventilator finished dealing before Enter"
 
     vent.send_line("")
@@ -213,6 +218,30 @@ def test_ventilator_deals_n_random_workloads_of_1_to_99_ms_and_prints_their_tota
     assert total == sum(workloads), \
         f"TOTAL EXPECTED COST is {total}, but the {tasks} workloads dealt sum to {sum(workloads)}"
     assert len(set(workloads)) >= 30, f"{tasks} random draws from 1..99 gave only {sorted(set(workloads))}"
+
+
+EDGE_TASKS = 300  # draws from 1..2: an edge is missed with probability 2 * (1/2)**300
+
+
+@pytest.mark.spec("PP-2")
+def test_a_narrow_workload_range_is_kept_at_both_edges(nodes, driver):
+    """With --cost-min 1 --cost-max 2, every workload dealt is 1 or 2 (never 0, never 3), both
+    edges are dealt, and the total is their sum: a range is checked at its edges on every run."""
+    sink = driver.socket("PULL")
+    vent = nodes.start("ventilator", "--tasks", str(EDGE_TASKS), "--cost-min", "1", "--cost-max", "2",
+                       "--sink-connect", sink.bind())
+    workers = driver.socket("PULL")
+    workers.connect(vent.endpoint("tasks"))
+    assert sink.recv_one(WAIT) == count_message(EDGE_TASKS)
+    wait_for_prompt(vent)
+    vent.send_line("")
+
+    dealt = [workers.recv_one(WAIT) for _ in range(EDGE_TASKS)]
+    outside = sorted({task for task in dealt if task not in (b"1", b"2")})
+    assert not outside, f"started --cost-min 1 --cost-max 2, the ventilator dealt the workloads {outside}"
+    assert set(dealt) == {b"1", b"2"}, f"{EDGE_TASKS} workloads from 1..2 were all {dealt[0]!r}"
+    total = int(vent.wait_for(TOTAL_LINE, what="the TOTAL EXPECTED COST line").group(1))
+    assert total == sum(map(int, dealt)), f"TOTAL EXPECTED COST is {total}, the workloads sum to {sum(map(int, dealt))}"
 
 
 # -- PP-3 the worker -------------------------------------------------------
@@ -281,10 +310,10 @@ def test_push_deals_messages_to_its_connected_peers_in_strict_rotation(driver):
         assert probes < 100, f"after {probes} probes only {len(reached)} of {k} PULL peers got one"
         push.send(b"probe")
         probes += 1
-        ready = driver.poll({pull: ("in",) for pull in pulls}, timeout=WAIT)
+        ready = arrivals(driver, pulls, WAIT)
         assert ready, f"probe {probes} reached none of the {k} PULL peers"
-        for pull in ready:
-            assert pull.recv_one(WAIT) == b"probe"
+        for pull, frames in ready.items():
+            assert frames == [b"probe"], f"a PULL peer got {frames} where a probe was due"
             reached.add(pull)
 
     for i in range(k * rounds):
@@ -501,7 +530,10 @@ def test_every_task_is_done_exactly_once(nodes, endpoints, transport):
         assert worker.wait_exit() == 0, f"{worker.name} should exit on the kill signal"
     done = [tasks_done(worker) for worker in crew]
     assert sum(done) == tasks, f"the workers did {done} tasks, {sum(done)} in all, for {tasks} dealt"
-    assert progress_marks(sink.stdout) == expected_marks(tasks), "the sink should mark exactly N results"
+    marks = progress_marks(sink.stdout)
+    assert len(marks) == tasks, f"the sink printed {len(marks)} marks for {tasks} results"
+    assert marks == expected_marks(tasks), (
+        f"the sink's {tasks} marks are not ':' for results 0, 10, 20... and '.' else: {marks!r}")
 
 
 # -- PP-9 the kill signal --------------------------------------------------
@@ -558,8 +590,9 @@ def test_a_worker_ignores_an_unknown_control_message_and_still_exits_on_kill(nod
     seats["kill"].send(KILL + b"JOY")  # passes any prefix filter the kill signal passes
     for _ in range(2):
         seats["tasks"].send(b"0")
-        assert seats["results"].recv(WAIT) == [b""], "a worker should still work after an unknown control message"
-    assert worker.running, f"the worker ended ({worker.status()}) on a message that is not the kill signal"
+        result = recv_result(seats["results"], "the worker's result after an unknown control message")
+        assert result == [b""], f"the worker's result after an unknown control message was {result}, not one empty frame"
+    worker.still_running("on a message that is not the kill signal")
     seats["kill"].send(KILL)
     assert worker.wait_exit() == 0, "a worker should exit 0 on the kill signal"
 

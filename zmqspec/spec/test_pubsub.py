@@ -30,8 +30,11 @@ from collections import Counter
 import pytest
 import zmq
 
-from zmqspec.harness import Deadline, DriverError, Nodes, milliseconds, recv_within, require_transport
-from zmqspec.spec.helpers import seq_of
+from zmqspec.harness import (
+    DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, Nodes, milliseconds, never_matching, recv_within,
+    require_transport,
+)
+from zmqspec.spec.helpers import next_within, seq_of
 
 pytestmark = pytest.mark.pubsub
 
@@ -41,7 +44,7 @@ RECV_TIMEOUT = 10.0
 SUBSCRIPTION_DEADLINE = 20.0
 MARKER_INTERVAL = 0.05  # seconds between markers: a retry pace, never a verdict
 EXIT_TIMEOUT = 30.0
-LOCAL_TRANSPORTS = ["tcp", "ipc", pytest.param("inproc", marks=pytest.mark.spec("TR-1"))]
+LOCAL_TRANSPORTS = ["tcp", "ipc", "inproc"]  # that inproc carries messages at all is TR-1's (test_transports)
 WIRE_TRANSPORTS = ["tcp", "ipc"]  # where a publisher and its subscriber are two processes
 
 UPDATE = re.compile(rb"(\d{5}) ([ \d-]{3}) ([ \d]{2}) (\d{6})")
@@ -97,7 +100,8 @@ def frames_from(sub, what: str, timeout: float = RECV_TIMEOUT) -> list[bytes]:
         return sub.recv(timeout=deadline)
     except DriverError as exc:
         if exc.errno == "EAGAIN":
-            raise AssertionError(f"{sub!r}: {what} did not arrive within {deadline.seconds:.1f} s") from None
+            raise DeadlinePassed(f"{DEADLINE_MARK} {sub!r}: {what} did not arrive within {deadline.seconds:.1f} s") \
+                from None
         raise
 
 
@@ -107,10 +111,12 @@ def one(sub, what: str, timeout: float = RECV_TIMEOUT) -> bytes:
     return frames[0]
 
 
-def has_input(sub, timeout: float) -> bool:
+def next_message(sub, timeout: float) -> list[bytes] | None:
+    """The next message within ``timeout`` seconds, or None; a driver socket is asked with a
+    receive with a deadline (no ``poll``: only the ids about poll may need it)."""
     if isinstance(sub, zmq.Socket):
-        return bool(sub.poll(milliseconds(timeout)))
-    return "in" in sub.poll(timeout=timeout)
+        return sub.recv_multipart(zmq.NOBLOCK) if sub.poll(milliseconds(timeout)) else None
+    return next_within(sub, timeout)
 
 
 def message(frames: list[bytes]):
@@ -137,8 +143,7 @@ def synchronise(pub, subs, topic: bytes) -> dict:
         sent += 1
         pub.send(b"%s %d" % (topic, sent))
         for sub in list(waiting):
-            while has_input(sub, MARKER_INTERVAL / len(waiting)):
-                frames = frames_from(sub, f"a marker on {topic!r}")
+            while (frames := next_message(sub, MARKER_INTERVAL / len(waiting))) is not None:
                 if is_marker(frames):
                     waiting.remove(sub)
                     break
@@ -222,6 +227,25 @@ def test_weather_updates_have_the_seeds_format_and_ranges(nodes, observers):
     assert (min(hums), max(hums)) == (10, 59), f"humidities from {min(hums)} to {max(hums)}, not 10..59"
 
 
+EDGE_SAMPLE = 300  # draws from 1..3: an edge is missed with probability 2 * (2/3)**300, about 1e-53
+
+
+@pytest.mark.spec("PS-1")
+def test_a_narrow_zipcode_range_is_kept_at_both_edges(nodes, observers):
+    """With --zip-min 1 --zip-max 3, watched unfiltered, every update's zipcode is 1, 2 or 3
+    (00001..00003, never 00000 or 00004), and both edges, 1 and 3, are published: a range is
+    checked at its edges on every run, not left to a sample of 1..99999."""
+    publisher = nodes.start("weather-pub", "--zip-min", "1", "--zip-max", "3")
+    watcher = observer(observers, publisher.endpoint("pub"))
+
+    zipcodes = []
+    for n in range(EDGE_SAMPLE):
+        zipcode = parse_update(recv_within(watcher, RECV_TIMEOUT, f"update {n}")[0])[0]
+        assert 1 <= zipcode <= 3, f"update {n} of {publisher.name} started --zip-min 1 --zip-max 3 has zipcode {zipcode}"
+        zipcodes.append(zipcode)
+    assert set(zipcodes) == {1, 2, 3}, f"{EDGE_SAMPLE} updates from 1..3 gave only the zipcodes {Counter(zipcodes)}"
+
+
 @pytest.mark.spec("PS-1")
 def test_weather_seq_counts_up_by_one_and_wraps_to_zero_after_999999(nodes, observers):
     """Successive updates carry seq, seq+1, ...; after 999999 comes 000000."""
@@ -282,7 +306,7 @@ def test_weather_pub_keeps_publishing_past_a_subscriber_that_never_reads(nodes, 
         )[0])
         advanced += (seq - latest) % SEQ_MODULUS
         latest = seq
-    assert publisher.running, f"{publisher.name} stopped ({publisher.status()})"
+    publisher.still_running("while it should still be publishing")
 
 
 # == PS-3 and PS-4: no subscription, and the empty subscription ==============
@@ -445,12 +469,11 @@ def test_weather_sub_averages_exactly_50_updates_for_zipcode_10001_by_default(no
     assert last == average_line("10001", [u[1] for u in updates])
 
 
-@pytest.mark.spec("PS-6")
-@pytest.mark.spec("PS-8")
+@pytest.mark.spec("PS-6")  # the subscription's wire form is the SUB socket's (PS-8), checked through the driver
 @pytest.mark.parametrize(("args", "prefix", "zipcodes"), [
     pytest.param([], "10001", ["10001"], id="default-10001"),
     pytest.param(["--filter", "1000"], "1000", [f"1000{d}" for d in range(10)], id="prefix-1000"),
-    pytest.param(["--filter", "서울"], "서울", ["서울"], marks=pytest.mark.spec("PS-5"), id="utf8-서울"),
+    pytest.param(["--filter", "서울"], "서울", ["서울"], id="utf8-서울"),
 ])
 def test_weather_sub_subscribes_to_its_filter_and_averages_the_first_50_updates(nodes, observers, endpoints,
                                                                                  args, prefix, zipcodes):
@@ -684,13 +707,55 @@ def test_sync_pub_waits_for_its_subscribers_and_none_loses_an_update(nodes, endp
     subs = [nodes.start("sync-sub", "--connect", publisher.endpoint("pub"),
                         "--sync-connect", publisher.endpoint("sync")) for _ in range(3)]
 
+    # sync-pub exits once everything, END included, is delivered: then every subscriber has it all.
+    assert publisher.wait_exit(timeout=EXIT_TIMEOUT) == 0, f"sync-pub ended with {publisher.status()}, not 0"
     for sub in subs:
-        assert sub.wait_exit(timeout=EXIT_TIMEOUT) == 0, f"{sub.name} failed: {sub.stderr}"
+        assert sub.wait_exit(timeout=10) == 0, f"{sub.name} ended with {sub.status()} after sync-pub had ended"
         counts = re.findall(r"^RECEIVED (\d+) UPDATES$", sub.output, re.MULTILINE)
         assert counts == [str(SYNC_COUNT)], f"{sub.name} printed {counts} as its count, not {SYNC_COUNT}"
-    assert publisher.wait_exit(timeout=EXIT_TIMEOUT) == 0, f"sync-pub failed: {publisher.stderr}"
     assert re.search(rf"^PUBLISHED {SYNC_COUNT} UPDATES$", publisher.output, re.MULTILINE), \
         f"sync-pub did not print 'PUBLISHED {SYNC_COUNT} UPDATES'"
+
+
+HELLOS_AFTER_FIRST = 3  # HELLOs seen after the first sync reply: the publisher is still waiting
+
+
+@pytest.mark.spec("PS-11")
+def test_sync_pub_publishes_only_hello_until_the_nth_sync_request_then_says_so(nodes, driver):
+    """Until the N-th sync request sync-pub publishes only HELLO and answers each request with an
+    empty reply; then it prints 'SUBSCRIBERS READY: {N}', publishes M updates and END, prints
+    'PUBLISHED {M} UPDATES' and exits 0. (N = 2, M = 5: every printed line is checked.)"""
+    count = 5
+    publisher = nodes.start("sync-pub", "--subscribers", "2", "--count", str(count))
+    sub = sub_socket(driver, publisher.endpoint("pub"), "")
+    reqs = [nodes.driver(label=f"subscriber-{n}").socket("REQ") for n in (1, 2)]
+    for req in reqs:
+        req.connect(publisher.endpoint("sync"))
+    ready_too_soon = never_matching(r"^SUBSCRIBERS READY", "'SUBSCRIBERS READY' before the 2nd sync request")
+
+    first = one(sub, "a first HELLO (the subscription in place)")
+    assert first == b"HELLO", f"before any sync request sync-pub published {first!r}, not HELLO"
+    reqs[0].send(b"")
+    assert reqs[0].recv() == [b""], "sync-pub's reply to a sync request is not one empty frame"
+    for n in range(HELLOS_AFTER_FIRST):
+        got = one(sub, f"message {n + 1} after the 1st of 2 sync requests")
+        assert got == b"HELLO", f"after 1 of 2 sync requests sync-pub published {got!r}, not HELLO"
+    publisher.check_lines([ready_too_soon], "the 2nd sync request")
+
+    reqs[1].send(b"")
+    assert reqs[1].recv() == [b""], "sync-pub's reply to the 2nd sync request is not one empty frame"
+    rest = [one(sub, "an update or END after the 2nd sync request")]
+    while rest[-1] == b"HELLO":
+        rest = [one(sub, "an update or END after the 2nd sync request")]
+    while rest[-1] != b"END":
+        assert len(rest) <= count, f"sync-pub published {rest} and no END after {count} updates"
+        rest.append(one(sub, f"update {len(rest) + 1} of {count} or END"))
+    updates = rest[:-1]
+    assert len(updates) == count, f"after the 2nd sync request sync-pub published {updates}, not {count} updates"
+    for update in updates:
+        parse_update(update)
+    publisher.expect_lines(["SUBSCRIBERS READY: 2", f"PUBLISHED {count} UPDATES"], what="sync-pub's lines")
+    assert publisher.wait_exit() == 0, f"sync-pub ended with {publisher.status()}, not 0"
 
 
 # == PS-12: the high-water mark ===============================================
@@ -736,10 +801,12 @@ def test_the_publisher_drops_a_full_subscribers_messages_and_keeps_going(nodes, 
     deadline = Deadline(SUBSCRIPTION_DEADLINE)
     while True:  # drain the stuck SUB; a 't' published once it has room arrives after all it kept
         assert not deadline.passed(), f"no 't' marker after the {len(kept)} messages the stuck SUB kept"
-        if not has_input(stuck, MARKER_INTERVAL):
+        frames = next_message(stuck, MARKER_INTERVAL)
+        if frames is None:
             pub.send(b"t")
             continue
-        got = one(stuck, "a message the stuck subscriber kept")
+        assert len(frames) == 1, f"the stuck subscriber got {frames!r}, not one frame"
+        got = frames[0]
         if got == b"t":
             break
         kept.append(int(got[1:7]))

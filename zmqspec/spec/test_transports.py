@@ -140,7 +140,6 @@ def test_push_pull_delivers_every_message_in_order_over_each_transport(nodes, dr
 
 
 @pytest.mark.spec("TR-1")
-@pytest.mark.spec("RR-1")
 def test_echo_server_and_client_nodes_talk_over_ipc(nodes, endpoints, transports):
     """The seed's server and client work over ipc as over tcp."""
     require_transport("ipc", transports)
@@ -206,7 +205,7 @@ def test_a_node_told_to_bind_an_unlisted_transport_exits_1_with_one_line(nodes, 
     if transport in transports:
         pytest.skip(f"the implementation lists {transport}")
     server = nodes.start("rep-server", "--bind", seed_only_endpoint(transport), ready=False)
-    assert server.wait_exit() == 1, f"{server.name} ended with {server.status()}"
+    assert server.wait_refusal() == 1, f"{server.name} ended with {server.status()}"
     line = one_line(server.stderr)
     assert "EPROTONOSUPPORT" in line, f"the error line does not name EPROTONOSUPPORT: {line!r}"
     assert READY_PREFIX not in server.stdout, "the node announced itself ready"
@@ -322,7 +321,7 @@ def test_node_given_a_busy_endpoint_exits_non_zero_naming_eaddrinuse(nodes, driv
     spec = ROLES[role]
     node = nodes.start(role, option, busy, *spec.start_args(lambda sock: elsewhere, leave_out=(spec.sockets[0].name,)),
                        ready=False)
-    status = node.wait_exit(timeout=10)
+    status = node.wait_refusal(timeout=10)
     assert status != 0, f"{node.name} exited 0 although its endpoint was busy"
     line = one_line(node.stderr)
     assert "EADDRINUSE" in line, f"the error line does not name EADDRINUSE: {line!r}"
@@ -355,7 +354,7 @@ def test_node_given_an_unknown_option_exits_2_with_one_line(nodes, role):
     # option; the command line is checked before any socket (contract section 6), so none is used
     node = nodes.start(role, "--no-such-option", *ROLES[role].start_args(lambda sock: "tcp://127.0.0.1:*"),
                        ready=False)
-    assert node.wait_exit(timeout=10) == 2, f"{node.name} ended with {node.status()}"
+    assert node.wait_refusal(timeout=10) == 2, f"{node.name} ended with {node.status()}"
     line = one_line(node.stderr)
     assert "--no-such-option" in line, f"the error line does not name the option: {line!r}"
     assert READY_PREFIX not in node.stdout, "the node announced itself ready"
