@@ -26,10 +26,11 @@ from zmqspec.harness.implementations import (
 )
 from zmqspec.harness.observers import Observers, nothing_waiting, recv_within
 from zmqspec.harness.process import Node, NodeFailure
-from zmqspec.harness.scenario import Endpoints, Nodes, require_transport
+from zmqspec.harness.scenario import Endpoints, Nodes, require_transport, vacant_tcp_endpoint
 
 __all__ = [
     "READY_PREFIX", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
     "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided", "ToolchainMissing", "Socket",
     "load_manifest", "nothing_waiting", "recv_within", "reference", "require_transport", "scaled",
+    "vacant_tcp_endpoint",
 ]

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -29,6 +31,7 @@ from collections.abc import Callable, Collection
 import pytest
 
 from zmqspec.contract import ROLES
+from zmqspec.harness import parent
 from zmqspec.harness.deadline import scaled
 from zmqspec.harness.driver_client import Driver, DriverError, DriverProtocolError
 from zmqspec.harness.implementations import Implementation
@@ -88,6 +91,22 @@ class Nodes:
         self.started.append(node)
         if ready:
             node.wait_ready(timeout)
+        return node
+
+    def start_under_parent(self, role: str, *args: str, label: str | None = None,
+                           timeout: float = READY_TIMEOUT) -> Node:
+        """Start a node of ``role`` as the child of a stand-in parent (:mod:`zmqspec.harness.parent`)
+        and wait for its ready line. The ``Node`` returned is the parent: ``node.pid`` is the
+        parent's, ``psutil.Process(node.pid).children()`` the node, and killing the parent alone
+        (``os.kill(node.pid, SIGKILL)``) leaves the node an orphan (NC-7)."""
+        impl = self.peer if role in self.peer_roles else self.implementation
+        argv = [sys.executable, parent.__file__, *impl.command(role, *args)]
+        if label is None:
+            self._labels[role] += 1
+            label = f"{role}-{self._labels[role]}"
+        node = Node(role, argv, label, env=impl.environment(), cwd=impl.cwd)
+        self.started.append(node)
+        node.wait_ready(timeout)
         return node
 
     def driver(self, label: str | None = None, peer: bool = False) -> TrackedDriver:
@@ -154,6 +173,14 @@ def probe_driver(implementation: Implementation, validator=None) -> tuple[dict |
         return hello, (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     finally:
         scenario.stop_all()
+
+
+def vacant_tcp_endpoint() -> str:
+    """A loopback tcp endpoint nobody listens on: a port the kernel handed out, then closed
+    without listening. A connect there is refused until something binds it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{probe.getsockname()[1]}"
 
 
 def require_transport(transport: str, listed: Collection[str] | None, who: str = "the implementation") -> None:

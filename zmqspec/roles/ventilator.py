@@ -7,7 +7,8 @@ deals N workloads (each a random integer 1..99, in milliseconds, as
 decimal text), prints ``TOTAL EXPECTED COST: {sum}``, and quits after
 ``PRESS ENTER TO QUIT``. Unlike the seed it keeps every queued task on the
 way out (the seed's ``ctx.destroy()`` could drop them). End of input at
-either prompt means quit.
+either prompt means quit at once (NC-3): what it could not deliver yet (the
+count for a sink that is gone, tasks for workers that are gone) is dropped.
 """
 
 from __future__ import annotations
@@ -70,11 +71,20 @@ def ventilate(args) -> int:
     _kit.ready(tasks=bound_tasks, sink=bound_sink)
     _kit.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
     if not sys.stdin.buffer.readline():
-        return 0
+        return quit_now(tasks, sink)
     _kit.say()
     total = deal(tasks, args)
     _kit.say(f"TOTAL EXPECTED COST: {total}")
     _kit.say("PRESS ENTER TO QUIT", end="")
-    sys.stdin.buffer.readline()
+    if not sys.stdin.buffer.readline():
+        return quit_now(tasks, sink)
     _kit.say()
+    return 0
+
+
+def quit_now(*sockets) -> int:
+    """End of input: the parent is gone or wants the node gone, which beats delivering what is
+    still queued (contract section 3, NC-3): drop it instead of lingering for peers that may never come."""
+    for sock in sockets:
+        sock.linger = 0
     return 0
