@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -92,6 +93,19 @@ class Nodes:
         if ready:
             node.wait_ready(timeout)
         return node
+
+    def restart(self, node: Node, *args: str, label: str | None = None, timeout: float = READY_TIMEOUT) -> Node:
+        """Kill ``node`` outright (SIGKILL to its process group), wait for its end, and start a new
+        node of the same role bound at every endpoint the old one's ready line named, with ``args``
+        (its other options: the old node's are not repeated). Returns the new node, ready: a peer
+        that died and came back at the same endpoints."""
+        node.signal(signal.SIGKILL)
+        node.wait_exit()
+        binds = []
+        for sock in ROLES[node.role].sockets:
+            for endpoint in node.endpoints.get(sock.name, []):
+                binds += [sock.bind_option, endpoint]
+        return self.start(node.role, *binds, *args, label=label, timeout=timeout)
 
     def start_under_parent(self, role: str, *args: str, label: str | None = None,
                            timeout: float = READY_TIMEOUT) -> Node:

@@ -45,8 +45,9 @@ PROTOCOL_VERSION = 1
 DEFAULT_TIMEOUT_MS = 5000
 SOCKET_TYPES = ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB")
 INT_OPTIONS = ("sndhwm", "rcvhwm", "linger", "rcvtimeo", "sndtimeo", "immediate", "maxmsgsize",
-               "req_relaxed", "req_correlate", "xpub_verbose", "router_mandatory", "rcvmore", "type")
-BYTES_OPTIONS = ("subscribe", "unsubscribe", "routing_id", "last_endpoint")
+               "req_relaxed", "req_correlate", "xpub_verbose", "router_mandatory", "rcvmore", "type",
+               "xpub_verboser", "xpub_manual", "xpub_nodrop", "conflate", "reconnect_ivl", "reconnect_ivl_max")
+BYTES_OPTIONS = ("subscribe", "unsubscribe", "routing_id", "last_endpoint", "xpub_welcome_msg")
 
 
 class Failed(Exception):
