@@ -78,6 +78,11 @@ CATCHES = {
     # issue #14
     "ventilator-lingers-on-eof": Catch(("NC-3",)),
     "pub-queues-without-bound": Catch(("PS-18",)),
+    "driver-ignores-immediate": Catch(("TR-7",)),
+    "driver-ignores-conflate": Catch(("TR-8",)),
+    "driver-ignores-req-relaxed": Catch(("RR-17",)),
+    "driver-ignores-req-correlate": Catch(("RR-18",)),
+    "driver-ignores-sndhwm": Catch(("PP-16",)),
 }
 
 # How a test fails when its own check fails: an assertion, pytest.fail / "DID NOT RAISE", a
