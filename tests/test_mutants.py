@@ -83,6 +83,9 @@ CATCHES = {
     "driver-ignores-req-relaxed": Catch(("RR-17",)),
     "driver-ignores-req-correlate": Catch(("RR-18",)),
     "driver-ignores-sndhwm": Catch(("PP-16",)),
+    "driver-ignores-xpub-verboser": Catch(("PS-22",)),
+    "driver-ignores-xpub-nodrop": Catch(("PS-28",)),
+    "driver-ignores-xpub-welcome-msg": Catch(("PS-27",)),
 }
 
 # How a test fails when its own check fails: an assertion, pytest.fail / "DID NOT RAISE", a

@@ -1,0 +1,331 @@
+"""Subscriptions through XPUB and XSUB (catalogue PS-20 .. PS-24, PS-26 .. PS-28; issue #14).
+
+An XPUB is a PUB that hands its application the subscriptions it receives
+(`\\x01` + prefix, and `\\x00` + prefix for an unsubscribe); an XSUB is a SUB
+whose application sends them itself (RFC 29). Most checks here read what an
+XPUB's application is handed, step by step. One connection keeps its order,
+so after each step the socket that made it subscribes to a fresh sentinel
+prefix `Z<n>`: what the XPUB is handed before `\\x01Z<n>` is the step's whole
+output, and nothing before it means the step sent nothing.
+
+`xpub_verbose`, `xpub_verboser`, `xpub_manual`, `xpub_nodrop` and
+`xpub_welcome_msg` are libzmq's options: a driver that refuses one (EINVAL)
+is non-strict on that id; one that accepts it must do what it means.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+import zmq
+
+from zmqspec.conformance.shoulds import should
+from zmqspec.harness import DriverError, recv_within
+from zmqspec.spec.helpers import WAIT
+
+
+def libzmq_option(sock, option: str, value) -> bool:
+    """Set a libzmq-only option; a driver that refuses it (EINVAL) makes the test non-strict."""
+    try:
+        sock.set(option, value)
+    except DriverError as exc:
+        if exc.errno != "EINVAL":
+            raise
+        should(False, f"the driver refused the option {option} (EINVAL): libzmq has it")
+        return False
+    return True
+
+
+class Steps:
+    """What an XPUB's application is handed for each step, read up to a fresh sentinel subscription."""
+
+    def __init__(self, xpub):
+        self.xpub, self.count = xpub, 0
+
+    def after(self, sock) -> list[bytes]:
+        """Have ``sock`` (a SUB) subscribe to a fresh sentinel; return what the XPUB got before it."""
+        self.count += 1
+        sentinel = f"Z{self.count}".encode()
+        if sock.type == "XSUB":
+            sock.send(b"\x01" + sentinel)
+        else:
+            sock.subscribe(sentinel)
+        got = []
+        deadline = time.monotonic() + WAIT
+        while True:
+            message = self.xpub.recv(max(0.0, deadline - time.monotonic()))
+            if message == [b"\x01" + sentinel]:
+                return got
+            got.append(b"".join(message) if len(message) == 1 else message)
+
+
+def subscribe(sock, prefix: bytes) -> None:
+    sock.send(b"\x01" + prefix) if sock.type == "XSUB" else sock.subscribe(prefix)
+
+
+def unsubscribe(sock, prefix: bytes) -> None:
+    sock.send(b"\x00" + prefix) if sock.type == "XSUB" else sock.unsubscribe(prefix)
+
+
+# -- PS-20: the subscriptions as messages ------------------------------------------
+
+
+@pytest.mark.spec("PS-20")
+@pytest.mark.parametrize("transport", ["tcp", "inproc"])
+def test_an_xpub_hands_its_application_each_subscription_and_unsubscribe_whole(nodes, driver, transport):
+    """An XPUB hands its application `\\x01` + prefix for a subscription and `\\x00` + prefix for an
+    unsubscribe, the prefix unchanged whatever its length: 0, 1, 245, 246 and 70000 bytes (RFC 29)."""
+    xpub = driver.socket("XPUB")
+    sub = driver.socket("SUB") if transport == "inproc" else nodes.driver("subscriber").socket("SUB")
+    endpoint = f"inproc://ps20-{driver.node.pid}" if transport == "inproc" else "tcp://127.0.0.1:*"
+    sub.connect(xpub.bind(endpoint))
+    for size in (0, 1, 245, 246, 70_000):
+        prefix = bytes((i % 251) + 1 for i in range(size))
+        sub.subscribe(prefix)
+        got = xpub.recv(WAIT)
+        assert got == [b"\x01" + prefix], f"a subscription to {size} bytes reached the XPUB as {len(got[0])} bytes"
+        sub.unsubscribe(prefix)
+        got = xpub.recv(WAIT)
+        assert got == [b"\x00" + prefix], f"an unsubscribe of {size} bytes reached the XPUB as {len(got[0])} bytes"
+
+
+# -- PS-21: a subscriber that goes away ----------------------------------------------
+
+
+@pytest.mark.spec("PS-21")
+def test_an_xpub_reports_an_unsubscribe_for_each_prefix_a_departing_subscriber_held_alone(nodes, driver):
+    """When a subscriber goes (closed, or its process killed), an XPUB hands its application an
+    unsubscribe for each prefix no other subscriber still holds, and none for the others (RFC 29)."""
+    xpub = driver.socket("XPUB")
+    endpoint = xpub.bind()
+    first_driver, second_driver = nodes.driver("first"), nodes.driver("second")
+    first, second = first_driver.socket("SUB"), second_driver.socket("SUB")
+    for sock in (first, second):
+        sock.connect(endpoint)
+    steps = Steps(xpub)
+    first.subscribe("A")
+    first.subscribe("B")
+    assert sorted(steps.after(first)) == [b"\x01A", b"\x01B"], "the first subscriber's A and B"
+    second.subscribe("A")
+    assert steps.after(second) in ([], [b"\x01A"]), "the second subscriber's A"
+
+    first.close()
+    left = {b"".join(xpub.recv(WAIT)) for _ in range(2)}
+    assert left == {b"\x00B", b"\x00Z1"}, (
+        f"when the first subscriber (A, B, Z1) closed, the XPUB reported {left}, not B and Z1 (A is still held)"
+    )
+    assert steps.after(second) == [], "with the first subscriber gone, the XPUB reported more than B and Z1"
+
+    second_driver.node.signal(signal.SIGKILL)
+    second_driver.node.wait_exit()
+    gone = {b"".join(xpub.recv(WAIT)) for _ in range(3)}
+    assert gone == {b"\x00A", b"\x00Z2", b"\x00Z3"}, f"the killed subscriber's prefixes came back as {gone}"
+
+
+# -- PS-22: merged or verbose ----------------------------------------------------------
+
+
+EXPECTED = {  # what the XPUB's application is handed for: S1 sub A, S2 sub A, S1 unsub A, S2 unsub A
+    None: [[b"\x01A"], [], [], [b"\x00A"]],
+    "xpub_verbose": [[b"\x01A"], [b"\x01A"], [], [b"\x00A"]],
+    "xpub_verboser": [[b"\x01A"], [b"\x01A"], [b"\x00A"], [b"\x00A"]],
+}
+
+
+@pytest.mark.spec("PS-22")
+@pytest.mark.parametrize("option", list(EXPECTED), ids=["default", "verbose", "verboser"])
+def test_an_xpub_merges_identical_subscriptions_unless_told_not_to(nodes, driver, option):
+    """Two subscribers subscribe to A and then unsubscribe, in turn. By default the XPUB hands its
+    application the first subscribe and the last unsubscribe (RFC 29 MAY merge); with
+    `xpub_verbose` every subscribe; with `xpub_verboser` every subscribe and unsubscribe (libzmq).
+    Each subscriber gets a message for A once."""
+    xpub = driver.socket("XPUB")
+    if option and not libzmq_option(xpub, option, 1):
+        return
+    endpoint = xpub.bind()
+    subscriber = nodes.driver("subscribers")
+    s1, s2 = subscriber.socket("SUB"), subscriber.socket("SUB")
+    for sock in (s1, s2):
+        sock.connect(endpoint)
+    steps = Steps(xpub)
+    got = []
+    subscribe(s1, b"A")
+    got.append(steps.after(s1))
+    subscribe(s2, b"A")
+    got.append(steps.after(s2))
+    xpub.send("A1")
+    assert s1.recv(WAIT) == [b"A1"] and s2.recv(WAIT) == [b"A1"], "a subscriber to A did not get A1"
+    unsubscribe(s1, b"A")
+    got.append(steps.after(s1))
+    unsubscribe(s2, b"A")
+    got.append(steps.after(s2))
+
+    assert got[0] == [b"\x01A"] and b"\x00A" in got[3], f"the XPUB was handed {got}"
+    if option is None:
+        should(got == EXPECTED[None], f"a default XPUB was handed {got}, not {EXPECTED[None]} (libzmq merges)")
+    else:
+        assert got == EXPECTED[option], f"an XPUB with {option} was handed {got}, not {EXPECTED[option]}"
+
+
+# -- PS-23: a subscriber counts its subscriptions -------------------------------------
+
+
+@pytest.mark.spec("PS-23")
+@pytest.mark.parametrize("kind", ["SUB", "XSUB"])
+def test_a_subscriber_sends_every_subscribe_but_only_the_unsubscribe_that_cancels_the_last(driver, observers, kind):
+    """A SUB (and an XSUB) facing an XPUB that hands over everything (`xpub_verboser`): an unsubscribe
+    of a prefix not held sends nothing; two subscribes send two; of two unsubscribes only the
+    second is sent; a third sends nothing (libzmq counts; RFC 29 does not say)."""
+    xpub = observers.socket(zmq.XPUB, xpub_verboser=1)
+    endpoint = f"tcp://127.0.0.1:{xpub.bind_to_random_port('tcp://127.0.0.1')}"
+    sock = driver.socket(kind)
+    sock.connect(endpoint)
+    steps = ObserverSteps(xpub)
+    got = []
+    for step in (unsubscribe, subscribe, subscribe, unsubscribe, unsubscribe, unsubscribe):
+        step(sock, b"A")
+        got.append(steps.after(sock))
+
+    assert got[1] == [b"\x01A"] and [b"\x00A"] in got[3:5], f"the publisher was sent {got}"
+    assert all(step in ([], [b"\x01A"], [b"\x00A"]) for step in got), f"the publisher was sent {got}"
+    expected = [[], [b"\x01A"], [b"\x01A"], [], [b"\x00A"], []]
+    should(got == expected, f"step by step the {kind} sent {got}, not {expected} (libzmq counts subscriptions)")
+
+
+class ObserverSteps(Steps):
+    """Steps read from an in-process XPUB of the harness."""
+
+    def after(self, sock) -> list[bytes]:
+        self.count += 1
+        sentinel = f"Z{self.count}".encode()
+        subscribe(sock, sentinel)
+        got = []
+        while True:
+            message = recv_within(self.xpub, WAIT, f"the sentinel subscription Z{self.count}")
+            if message == [b"\x01" + sentinel]:
+                return got
+            got.append(b"".join(message))
+
+
+# -- PS-24: what is not a subscription -------------------------------------------------
+
+
+@pytest.mark.spec("PS-24")
+def test_an_xpub_hands_over_what_an_xsub_sends_that_is_not_a_subscription_unchanged(nodes, driver):
+    """An XSUB sends its publishers every message its application gives it, and an XPUB hands a
+    message that is neither a subscribe nor an unsubscribe to its application unchanged (RFC 29)."""
+    xpub = driver.socket("XPUB")
+    xsub = nodes.driver("xsub").socket("XSUB")
+    xsub.connect(xpub.bind())
+    xsub.send(b"\x01")
+    assert xpub.recv(WAIT) == [b"\x01"]
+    xsub.send(b"\x02A")
+    xsub.send(b"hello", b"\x01not-a-sub")
+    assert xpub.recv(WAIT) == [b"\x02A"], "the XPUB did not hand over \\x02A unchanged"
+    assert xpub.recv(WAIT) == [b"hello", b"\x01not-a-sub"], "the XPUB did not hand over a two-frame message unchanged"
+
+
+@pytest.mark.spec("PS-24")
+def test_a_pub_discards_what_subscribers_send_it_and_goes_on_publishing(nodes, driver):
+    """A PUB sent messages that are not subscriptions by an XSUB discards them, keeps publishing to
+    it, and hands its application nothing (libzmq: its receive is ENOTSUP)."""
+    pub = driver.socket("PUB")
+    xsub = nodes.driver("xsub").socket("XSUB")
+    xsub.connect(pub.bind())
+    xsub.send(b"\x01")
+    xsub.send(b"\x02A")
+    xsub.send(b"hello", b"world")
+    deadline = time.monotonic() + WAIT
+    n = 0
+    while True:
+        pub.send(f"marker {n}")
+        try:
+            xsub.recv(0.2)
+            break
+        except DriverError as exc:
+            assert exc.errno == "EAGAIN", exc
+        n += 1
+        assert time.monotonic() < deadline, "the XSUB received nothing from the PUB it subscribed to"
+    try:
+        got = pub.recv(0)
+    except DriverError:
+        return  # libzmq: ENOTSUP; any refusal will do
+    raise AssertionError(f"a PUB handed its application {got}, sent by a subscriber")
+
+
+# -- PS-26: xpub_manual ----------------------------------------------------------------
+
+
+@pytest.mark.spec("PS-26")
+def test_a_manual_xpub_installs_only_what_its_application_subscribes_for_the_last_subscriber(nodes, driver):
+    """With `xpub_manual` an XPUB hands over every subscription, a duplicate too, and installs none:
+    its own subscribe installs a prefix for the subscriber it last heard from, which then receives
+    what matches that prefix and not what it asked for (libzmq)."""
+    xpub = driver.socket("XPUB")
+    if not libzmq_option(xpub, "xpub_manual", 1):
+        return
+    endpoint = xpub.bind()
+    others = nodes.driver("subscribers")
+    first, second = others.socket("XSUB"), others.socket("XSUB")
+    first.connect(endpoint)
+    first.send(b"\x01A")
+    assert xpub.recv(WAIT) == [b"\x01A"]
+    xpub.subscribe("B")  # installed for the first XSUB, the last one heard from
+
+    xpub.send("A2")
+    xpub.send("B2")
+    assert first.recv(WAIT) == [b"B2"], "the manual XPUB sent its subscriber A2 (asked for, not installed)"
+    second.connect(endpoint)
+    second.send(b"\x01A")
+    assert xpub.recv(WAIT) == [b"\x01A"], "a manual XPUB did not hand over a second, identical subscription"
+
+
+# -- PS-27: the welcome message ----------------------------------------------------------
+
+
+@pytest.mark.spec("PS-27")
+def test_an_xpub_with_a_welcome_message_sends_it_first_to_each_subscriber(nodes, driver):
+    """With `xpub_welcome_msg` set to W, a SUB subscribed to W that connects receives W before what
+    is published next (libzmq sends it once the XPUB's application next calls into the socket)."""
+    xpub = driver.socket("XPUB")
+    if not libzmq_option(xpub, "xpub_welcome_msg", b"W"):
+        return
+    sub = nodes.driver("subscriber").socket("SUB")
+    sub.subscribe("W")
+    sub.connect(xpub.bind())
+    assert xpub.recv(WAIT) == [b"\x01W"]
+    xpub.send("W after")
+    assert sub.recv(WAIT) == [b"W"], "a subscriber to W did not get the welcome message W first"
+    assert sub.recv(WAIT) == [b"W after"]
+
+
+# -- PS-28: xpub_nodrop ------------------------------------------------------------------
+
+
+@pytest.mark.spec("PS-28")
+def test_an_xpub_with_nodrop_refuses_instead_of_dropping_and_everything_it_took_arrives(nodes, driver):
+    """With `xpub_nodrop` and SNDHWM 100 an XPUB whose subscriber does not read refuses a send with
+    no wait (EAGAIN) once the queue is full, and every message it took arrives, in order (libzmq;
+    it departs on purpose from RFC 29's drop)."""
+    xpub = driver.socket("XPUB")
+    if not libzmq_option(xpub, "xpub_nodrop", 1):
+        return
+    xpub.set("sndhwm", 100)
+    sub = nodes.driver("subscriber").socket("SUB")
+    sub.subscribe("")
+    sub.connect(xpub.bind())
+    assert xpub.recv(WAIT) == [b"\x01"]
+    messages = [f"m{i}" for i in range(5000)]
+    try:
+        driver.batch([xpub.command("send", frames=[m.encode().hex()], timeout_ms=0) for m in messages])
+        taken = len(messages)
+    except DriverError as exc:
+        assert exc.errno == "EAGAIN", exc
+        taken = exc.index
+    assert 100 <= taken < 5000, f"an XPUB with xpub_nodrop and SNDHWM 100 took {taken} of 5000 sends with no reader"
+    got = [m[0].decode() for m in sub.recv_many(taken, timeout=WAIT)]
+    assert got == messages[:taken], f"of {taken} messages taken the subscriber got {len(got)}, or out of order"
+    xpub.send("after", timeout=WAIT)
+    assert sub.recv(WAIT) == [b"after"]
