@@ -147,6 +147,27 @@ def test_a_push_connected_before_any_bind_queues_sndhwm_messages_for_the_endpoin
     assert pull.recv_one(WAIT) == b"next"
 
 
+@pytest.mark.spec("PP-18")
+def test_over_inproc_a_push_closed_before_any_bind_still_delivers_what_it_queued(driver):
+    """Over inproc, a PUSH (SNDHWM 1) that connected before any bind, took one message and was
+    closed with a linger, still delivers it to a PULL that binds afterwards (libzmq)."""
+    endpoint = f"inproc://pp18-closed-{driver.node.pid}"
+    push = driver.socket("PUSH")
+    push.set("sndhwm", 1)
+    push.connect(endpoint)
+    taken = burst(push, ["queued", "over"])
+    assert taken >= 1, "a PUSH connected where nothing is bound yet took no message at all"
+    push.close(linger=5.0)
+    pull = driver.socket("PULL")
+    pull.bind(endpoint)
+    try:
+        got = pull.recv(scaled(1.0))
+    except DriverError as exc:
+        assert exc.errno == "EAGAIN", exc
+        got = None
+    should(got == [b"queued"], f"a PULL that bound after the PUSH was closed got {got}, not its queued message")
+
+
 # -- PS-19: how much of a burst a subscriber keeps -------------------------------
 
 
@@ -195,6 +216,19 @@ def test_of_a_longer_burst_a_subscriber_keeps_the_first_sndhwm_plus_rcvhwm_and_t
     )
     assert len(kept) < 1000, "the subscriber got all 1000: no high-water mark held"
     should(len(kept) == 200, f"over inproc the subscriber kept {len(kept)} of 1000, not SNDHWM + RCVHWM = 200")
+
+
+@pytest.mark.spec("PS-19")
+def test_the_high_water_mark_bounds_what_is_queued_not_what_was_ever_sent(nodes, driver):
+    """With high-water marks of 11024 on both sides over tcp, a burst of 9999 read afterwards all
+    arrives, and then a burst of 1100 all arrives too: the mark counts what is queued now."""
+    sub = nodes.driver("subscriber").socket("SUB")
+    xpub = subscribed_xpub(driver, sub, {"sndhwm": 11024}, {"rcvhwm": 11024})
+    for count in (9999, 1100):
+        sent = numbered(count, prefix=f"b{count}-")
+        assert burst(xpub, sent) == count, "a publisher refused a send: it must drop or queue, never block"
+        got = received_bodies(sub, count)
+        assert got == sent, f"of a burst of {count} under the high-water mark the subscriber got {len(got)}"
 
 
 # -- PS-18: a publisher's memory stays bounded -----------------------------------

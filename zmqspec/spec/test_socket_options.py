@@ -222,6 +222,104 @@ def test_a_relaxed_req_may_send_again_before_the_reply_and_hands_over_one_reply(
     assert req.recv_one(WAIT) == b"reply to third", "after its reply a relaxed REQ's next exchange failed"
 
 
+@pytest.mark.spec("RR-17")
+def test_a_relaxed_reqs_new_request_goes_to_the_next_rep_and_the_silent_one_keeps_its_turn(nodes, driver):
+    """A relaxed REQ bound with three REPs connected: a request the REP does not answer, then a new
+    request, which goes to the next REP and is answered; the REP that stayed silent still gets its
+    turn in the rotation (libzmq, issue 1690)."""
+    req = driver.socket("REQ")
+    if not libzmq_option(req, "req_relaxed", 1):
+        return
+    endpoint = req.bind()
+    others = nodes.driver("servers")
+    reps = [others.socket("REP") for _ in range(3)]
+    for rep in reps:
+        rep.connect(endpoint)
+    answered: set[int] = set()
+    deadline = time.monotonic() + WAIT
+    while len(answered) < 3:  # warm up until each REP has answered: all three are connected
+        assert time.monotonic() < deadline, f"only REPs {answered} of 3 answered within {WAIT:.0f} s"
+        req.send("warm")
+        n = which(reps, b"warm")
+        reps[n].send(f"rep {n}")
+        answered.add(n)
+        assert req.recv_one(WAIT) == f"rep {n}".encode()
+
+    req.send("unanswered")
+    silent = which(reps, b"unanswered")
+    req.send("relaxed")
+    answering = which(reps, b"relaxed", busy=(silent,))
+    assert answering != silent, "the relaxed REQ's new request went to the REP that had not answered"
+    reps[answering].send("answered")
+    assert req.recv_one(WAIT) == b"answered"
+    reps[silent].send("too late")  # its reply comes from a peer the REQ no longer waits on
+    req.send("third")
+    third = which(reps, b"third")
+    assert third not in (silent, answering), "the third request did not go to the third REP in turn"
+    reps[third].send("third answered")
+    assert req.recv_one(WAIT) == b"third answered"
+    req.send("fourth")
+    assert which(reps, b"fourth") == silent, "the REP that stayed silent lost its turn"
+    reps[silent].send("fourth answered")
+    assert req.recv_one(WAIT) == b"fourth answered"
+
+
+def which(reps, body: bytes, busy: tuple[int, ...] = ()) -> int:
+    """The index of the REP that receives ``body`` (each is asked in turn, until the deadline);
+    the ``busy`` ones hold a request they have not answered and are not asked."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        for n, rep in enumerate(reps):
+            if n in busy:
+                continue
+            try:
+                got = rep.recv(0.02)
+            except DriverError as exc:
+                assert exc.errno == "EAGAIN", exc
+                continue
+            assert got == [body], f"REP {n} received {got}, expecting {body!r}"
+            return n
+    raise AssertionError(f"no REP received {body!r} within {WAIT:.0f} s")
+
+
+@pytest.mark.spec("RR-18")
+def test_a_relaxed_correlating_req_drops_a_reply_already_waiting_when_it_sends_again(driver):
+    """With `req_relaxed` and `req_correlate`, a reply that is already waiting at the REQ when it
+    sends a new request is dropped: the REQ hands over the reply to the new one (libzmq)."""
+    made = req_and_rep(driver, "waiting", req_relaxed=1, req_correlate=1)
+    if made is None:
+        return
+    req, rep = made
+    req.send("A")
+    assert rep.recv_one(WAIT) == b"A"
+    rep.send("reply to A")
+    assert "in" in req.poll(("in",), timeout=WAIT), "the reply to A never reached the REQ"
+    req.send("B")
+    assert rep.recv_one(WAIT) == b"B"
+    rep.send("reply to B")
+    assert req.recv_one(WAIT) == b"reply to B", "a correlating REQ handed over the reply that was waiting"
+
+
+@pytest.mark.spec("RR-18")
+def test_a_relaxed_correlating_req_answers_only_the_latest_of_requests_queued_before_its_peer(nodes, driver):
+    """Two requests sent by a relaxed, correlating REQ before anything is bound at its endpoint:
+    a REP that binds later answers both in turn, and the REQ hands over only the reply to the
+    latest (libzmq, issue 1695)."""
+    req = driver.socket("REQ")
+    if not (libzmq_option(req, "req_relaxed", 1) and libzmq_option(req, "req_correlate", 1)):
+        return
+    endpoint = vacant_tcp_endpoint()
+    req.connect(endpoint)
+    req.send("TO_BE_DISCARDED", timeout=0)
+    req.send("TO_BE_ANSWERED", timeout=0)
+    rep = nodes.driver("late").socket("REP")
+    rep.bind(endpoint)
+    for request in (b"TO_BE_DISCARDED", b"TO_BE_ANSWERED"):
+        assert rep.recv_one(WAIT) == request
+        rep.send(b"reply: " + request)
+    assert req.recv_one(WAIT) == b"reply: TO_BE_ANSWERED"
+
+
 @pytest.mark.spec("RR-18")
 def test_a_correlating_req_puts_a_request_id_first_and_takes_only_the_reply_carrying_it(driver, observers):
     """With `req_correlate` set a REQ puts a 4-byte request id before the empty delimiter, and

@@ -262,7 +262,7 @@ def test_a_pub_discards_what_subscribers_send_it_and_goes_on_publishing(nodes, d
 def test_a_manual_xpub_installs_only_what_its_application_subscribes_for_the_last_subscriber(nodes, driver):
     """With `xpub_manual` an XPUB hands over every subscription, a duplicate too, and installs none:
     its own subscribe installs a prefix for the subscriber it last heard from, which then receives
-    what matches that prefix and not what it asked for (libzmq)."""
+    what matches that prefix and not what it asked for, and its own unsubscribe removes it (libzmq)."""
     xpub = driver.socket("XPUB")
     if not libzmq_option(xpub, "xpub_manual", 1):
         return
@@ -277,6 +277,11 @@ def test_a_manual_xpub_installs_only_what_its_application_subscribes_for_the_las
     xpub.send("A2")
     xpub.send("B2")
     assert first.recv(WAIT) == [b"B2"], "the manual XPUB sent its subscriber A2 (asked for, not installed)"
+    xpub.subscribe("C")
+    xpub.unsubscribe("B")  # removes what it installed for the first XSUB, still the last heard from
+    xpub.send("B3")
+    xpub.send("C3")
+    assert first.recv(WAIT) == [b"C3"], "the manual XPUB still sent B after its application unsubscribed it"
     second.connect(endpoint)
     second.send(b"\x01A")
     assert xpub.recv(WAIT) == [b"\x01A"], "a manual XPUB did not hand over a second, identical subscription"
