@@ -334,3 +334,61 @@ def test_an_xpub_with_nodrop_refuses_instead_of_dropping_and_everything_it_took_
     assert got == messages[:taken], f"of {taken} messages taken the subscriber got {len(got)}, or out of order"
     xpub.send("after", timeout=WAIT)
     assert sub.recv(WAIT) == [b"after"]
+
+
+# -- PS-25: a forwarder, by hand ---------------------------------------------------------
+
+
+@pytest.mark.spec("PS-25")
+def test_a_forwarder_passes_subscriptions_up_and_messages_down_and_the_last_unsubscribe_stops_the_flow(
+        nodes, driver):
+    """A forwarder (an XSUB facing the publisher, an XPUB facing the subscribers, both bound) relays
+    by hand, one message at a time, as libzmq's test_sub_forward does: a subscription read from the
+    XPUB and sent on the XSUB reaches the PUB, and the PUB's message read from the XSUB and sent on
+    the XPUB reaches the SUB. Once the last subscriber to a prefix unsubscribes and that travels
+    up, the PUB sends the forwarder nothing more on it (RFC 29)."""
+    xpub, xsub = driver.socket("XPUB"), driver.socket("XSUB")
+    backend, frontend = xpub.bind(), xsub.bind()
+    publisher = nodes.driver("publisher").socket("PUB")
+    publisher.connect(frontend)
+    subscribers = nodes.driver("subscribers")
+    news, sport = subscribers.socket("SUB"), subscribers.socket("SUB")
+    for sub, prefix in ((news, b"news"), (sport, b"sport")):
+        sub.subscribe(prefix)
+        sub.connect(backend)
+        assert xpub.recv(WAIT) == [b"\x01" + prefix], f"the forwarder's XPUB did not get the {prefix!r} subscription"
+        xsub.send(b"\x01" + prefix)  # up to the publisher
+
+    deadline = time.monotonic() + WAIT
+    while True:  # publish until the subscription has reached the PUB: one comes through the XSUB
+        publisher.send("sport 0")
+        try:
+            first = xsub.recv(0.2)
+            break
+        except DriverError as exc:
+            assert exc.errno == "EAGAIN", exc
+        assert time.monotonic() < deadline, "the PUB never sent the forwarder a message its subscriber asked for"
+    xpub.send(*first)
+    assert sport.recv(WAIT) == [b"sport 0"], "a message relayed down the forwarder did not reach its subscriber"
+    publisher.send("news 1")
+    relayed = xsub.recv(WAIT)
+    assert relayed == [b"news 1"], f"the forwarder's XSUB got {relayed}, not news 1"
+    xpub.send(*relayed)
+    assert news.recv(WAIT) == [b"news 1"]
+
+    news.unsubscribe("news")
+    assert xpub.recv(WAIT) == [b"\x00news"], "the last unsubscribe to news did not reach the forwarder's XPUB"
+    xsub.send(b"\x00news")
+    deadline = time.monotonic() + WAIT
+    while True:  # sport markers until one comes after the unsubscribe took effect: news 2 never does
+        publisher.send("news 2")
+        publisher.send("sport 2")
+        got = xsub.recv(WAIT)
+        if got == [b"sport 2"]:
+            break
+        assert got == [b"news 2"], f"the forwarder's XSUB got {got}"
+        assert xsub.recv(WAIT) == [b"sport 2"]
+        assert time.monotonic() < deadline, "the PUB went on sending news after the last unsubscribe travelled up"
+    publisher.send("news 3")
+    publisher.send("sport 3")
+    assert xsub.recv(WAIT) == [b"sport 3"], "the PUB sent news after the last subscriber to it unsubscribed"
