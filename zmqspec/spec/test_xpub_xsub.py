@@ -287,6 +287,39 @@ def test_a_manual_xpub_installs_only_what_its_application_subscribes_for_the_las
     assert xpub.recv(WAIT) == [b"\x01A"], "a manual XPUB did not hand over a second, identical subscription"
 
 
+@pytest.mark.spec("PS-26")
+def test_a_manual_xpub_confirms_each_subscriber_for_itself_and_forgets_a_departed_ones(nodes, driver):
+    """Two subscribers heard one right after the other, each confirmed by the application at once
+    with its own prefix, get only their own prefix's messages; once the first has gone, a new
+    subscriber confirmed with a third prefix gets that one and not the departed one's. The
+    departure itself is handed over as the subscriber's unsubscribe (libzmq)."""
+    xpub = driver.socket("XPUB")
+    if not libzmq_option(xpub, "xpub_manual", 1):
+        return
+    endpoint = xpub.bind()
+    others = nodes.driver("subscribers")
+    one, two, three = (others.socket("XSUB") for _ in range(3))
+    for sock, prefix in ((one, "1"), (two, "2")):
+        sock.connect(endpoint)
+        sock.send(b"\x01")
+        assert xpub.recv(WAIT) == [b"\x01"]
+        xpub.subscribe(prefix)  # for the subscriber heard from last
+    for message in ("1x", "2x", "1z", "2z"):
+        xpub.send(message)
+    assert [one.recv(WAIT), one.recv(WAIT)] == [[b"1x"], [b"1z"]], "the first subscriber got another's message"
+    assert [two.recv(WAIT), two.recv(WAIT)] == [[b"2x"], [b"2z"]], "the second subscriber got another's message"
+
+    one.close()
+    assert xpub.recv(WAIT) == [b"\x00"], "the manual XPUB did not hand over the departed subscriber's unsubscribe"
+    three.connect(endpoint)
+    three.send(b"\x01")
+    assert xpub.recv(WAIT) == [b"\x01"], "the third subscriber's subscription"
+    xpub.subscribe("3")
+    for message in ("1w", "3w"):
+        xpub.send(message)
+    assert three.recv(WAIT) == [b"3w"], "a new subscriber got what was installed for the one that left"
+
+
 # -- PS-27: the welcome message ----------------------------------------------------------
 
 
