@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 import pytest
@@ -29,6 +30,11 @@ KEY_LINES = {
         r"^ +server B \| SENDING:  B,\S",
         r"^ +server C \| SENDING:  C,\S",
         r"^ +demo \| client exited with status 0 after the reply to 'bye'; servers answered in the order "
+        r"([ABC]) ([ABC]) ([ABC]) \1 \2$",
+    ],
+    "gateway": [
+        r"^ +client \| RECEIVED: hello FROM [ABC]$",
+        r"^ +demo \| client exited with status 0; through the gateway the servers answered in the order "
         r"([ABC]) ([ABC]) ([ABC]) \1 \2$",
     ],
     "pubsub": [
@@ -164,3 +170,26 @@ def test_the_demo_explains_itself_and_rejects_an_unknown_scenario():
                              timeout=scaled(60))
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1, f"{refused.returncode}: {refused.stderr!r}"
     assert "tcp-chat" in refused.stderr, refused.stderr
+
+
+def test_the_demo_draws_each_role_from_the_stacks_cast_for_it():
+    """``--cast ROLE=MANIFEST,...`` runs that role from the named implementations in turn, and every line
+    shows which stack printed it: one pipeline, workers from two implementations."""
+    asyncio = str(Path(__file__).resolve().parent.parent / "implementations" / "asyncio" / "manifest.toml")
+    run = run_demo("pipeline", "--tasks", "20", "--workers", "2", "--cast", f"worker={asyncio},reference",
+                   "--cast", f"sink={asyncio}")
+    assert run.status == 0, f"mixed pipeline demo exited {run.status}\n{run.stdout}{run.stderr}"
+    for line in (r"^ +demo \| worker 1 \[asyncio\] exited with status 0 on KILL after \d+ tasks$",
+                 r"^ +demo \| worker 2 \[reference\] exited with status 0 on KILL after \d+ tasks$",
+                 r"^ *sink \[asyncio\] \| GATHER 20 TASKS\.$"):
+        assert re.search(line, run.stdout, re.MULTILINE), f"no line matching {line!r}\n{run.stdout}"
+
+
+def test_the_demo_fails_when_the_scenario_does_not_come_out_as_the_catalogue_says():
+    """A client that sends every request to its first server (a shipped mutant) makes the reqrep demo
+    exit 1, naming what went wrong (RR-2), not 0 with a wrong transcript."""
+    mutant = str(Path(__file__).resolve().parent.parent / "mutants" / "req-first-server" / "manifest.toml")
+    run = run_demo("reqrep", "--servers", "2", "--cast", f"req-client={mutant}")
+    assert run.status == 1, f"the demo should exit 1, it exited {run.status}\n{run.stdout}{run.stderr}"
+    assert re.search(r"^ +demo \| FAILED: the servers should answer in turn \(RR-2\)", run.stdout, re.MULTILINE), \
+        f"the demo should say the servers did not answer in turn\n{run.stdout}"

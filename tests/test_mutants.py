@@ -202,7 +202,7 @@ def assert_no_leftovers(folder: Path) -> None:
     assert not described, f"nodes of the run against {folder.name} outlived it:\n" + "\n".join(described)
 
 
-@pytest.mark.timeout(scaled(3 * RUN_TIMEOUT))
+@pytest.mark.timeout(3 * RUN_TIMEOUT)  # pytest-timeout's limit is scaled by the plugin
 @pytest.mark.parametrize("mutant", list(CATCHES))
 def test_the_suite_catches_the_mutant(mutant, tmp_path):
     """Run against a mutant, each expected catalogue id has a test that fails through the

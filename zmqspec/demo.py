@@ -8,9 +8,17 @@ demo itself are labelled ``demo``). Every node is stopped at the end.
   reqrep    1 req-client and 3 rep-servers; the client types a few lines,
             then 'bye': the servers answer in turn (RR-1, RR-2, RR-4)
   pubsub    weather-pub and weather-sub averaging 50 updates for 10001 (PS-6)
+  gateway   1 req-client, a gateway and 2 rep-servers behind it: every reply
+            comes back through the gateway, from the servers in turn (RR-7)
   pipeline  sink, ventilator and 7 workers with the kill signal, 70 tasks of
             1..99 ms: the batch takes about the total cost / 7 (PP-1, PP-2,
             PP-3, PP-6, PP-9)
+
+Mixed stacks: ``--cast ROLE=MANIFEST[,MANIFEST...]`` runs that role from
+other implementations (several manifests take turns, e.g. one worker from
+each), so one scenario can draw its nodes from several ZeroMQ stacks; the
+word ``reference`` names the reference nodes. The demo exits 1 when the
+scenario does not come out as the catalogue says.
 """
 
 from __future__ import annotations
@@ -19,9 +27,13 @@ import re
 import sys
 import threading
 import time
+from collections import Counter
 
 from zmqspec import cli
-from zmqspec.harness import READY_PREFIX, ManifestError, Node, NodeFailure, Nodes, load_manifest, reference, scaled
+from zmqspec.contract import ROLES
+from zmqspec.harness import (
+    READY_PREFIX, Implementation, ManifestError, Node, NodeFailure, Nodes, load_manifest, reference, scaled,
+)
 
 LABEL_WIDTH = 11
 QUIET = 60.0  # a follower re-arms its wait after this long without a line
@@ -117,8 +129,46 @@ class Follower:
                 self.progress.wait(remaining)
 
 
-def start(nodes: Nodes, show: Show, role: str, *args: str, label: str) -> Node:
-    node = nodes.start(role, *args, label=label)
+class Cast:
+    """Who plays each role: the default implementation, or the ones ``--cast`` names for it, in turn."""
+
+    def __init__(self, default: Implementation, chosen: dict[str, list[Implementation]] | None = None):
+        self.default = default
+        self.chosen = chosen or {}
+        self.scenes: dict[str, Nodes] = {}
+        self.turns: Counter[str] = Counter()
+
+    def nodes_for(self, role: str) -> Nodes:
+        choices = self.chosen.get(role) or [self.default]
+        implementation = choices[self.turns[role] % len(choices)]
+        self.turns[role] += 1
+        if implementation.name not in self.scenes:
+            self.scenes[implementation.name] = Nodes(implementation)
+        return self.scenes[implementation.name]
+
+    def implementations(self) -> list[Implementation]:
+        return [self.default, *(impl for impls in self.chosen.values() for impl in impls)]
+
+    @property
+    def started(self) -> list[Node]:
+        return [node for scene in self.scenes.values() for node in scene.started]
+
+    def stop_all(self) -> None:
+        for scene in self.scenes.values():
+            scene.stop_all()
+
+
+def check(condition: bool, what: str) -> None:
+    """A scenario's outcome that the catalogue fixes; the demo fails (exit 1) when it does not hold."""
+    if not condition:
+        raise NodeFailure(what)
+
+
+def start(cast: Cast, show: Show, role: str, *args: str, label: str) -> Node:
+    scene = cast.nodes_for(role)
+    if cast.chosen:  # several stacks: each line says which one printed it
+        label = f"{label} [{scene.implementation.name}]"
+    node = scene.start(role, *args, label=label)
     show.follow(node)
     bound = ", ".join(f"{socket} at {' '.join(where)}" for socket, where in node.endpoints.items() if where)
     show.say(f"started {label}" + (f" ({bound})" if bound else ""))
@@ -128,7 +178,7 @@ def start(nodes: Nodes, show: Show, role: str, *args: str, label: str) -> Node:
 # -- the scenarios -------------------------------------------------------------
 
 
-def reqrep(nodes: Nodes, show: Show, args) -> None:
+def reqrep(nodes: Cast, show: Show, args) -> None:
     show.say(f"REQ-REP: one req-client connected to {args.servers} rep-servers sends each line it reads "
              "to the servers in turn")
     names = [chr(ord("A") + i) for i in range(args.servers)]
@@ -145,9 +195,41 @@ def reqrep(nodes: Nodes, show: Show, args) -> None:
     served = [name for _, name in REPLY.findall(client.output)]
     show.say(f"client exited with status {status} after the reply to 'bye'; servers answered in the order "
              f"{' '.join(served)}")
+    turns = [names[i % len(names)] for i in range(len(served))]
+    check(status == 0, f"the client should exit 0 after 'bye', it exited {status}")
+    check(sorted(served[:len(names)]) == names and all(a == b for a, b in zip(served, served[len(names):])),
+          f"the servers should answer in turn (RR-2), e.g. {' '.join(turns)}; they answered {' '.join(served)}")
 
 
-def pubsub(nodes: Nodes, show: Show, args) -> None:
+def gateway(nodes: Cast, show: Show, args) -> None:
+    show.say(f"REQ-REP through a gateway: one req-client, a gateway (REP out, REQ in) and {args.servers} "
+             "rep-servers behind it")
+    names = [chr(ord("A") + i) for i in range(args.servers)]
+    servers = [start(nodes, show, "rep-server", "--name", name, label=f"server {name}") for name in names]
+    backends = [arg for server in servers for arg in ("--backend-connect", server.endpoint("rep"))]
+    relay = start(nodes, show, "gateway", *backends, label="gateway")
+    client = start(nodes, show, "req-client", "--connect", relay.endpoint("frontend"), label="client")
+    said = [*args.say, "bye"]
+    for count, line in enumerate(said, start=1):
+        show.say(f"typing {line!r} into the client")
+        client.send_line(line)
+        client.wait_until(lambda out: len(REPLY.findall(out)) >= count, args.timeout, f"the reply to {line!r}")
+        show.settle()
+    status = client.wait_exit(args.timeout)
+    show.finish(client)
+    replies = REPLY.findall(client.output)
+    served = [name for _, name in replies]
+    show.say(f"client exited with status {status}; through the gateway the servers answered in the order "
+             f"{' '.join(served)}")
+    check(status == 0, f"the client should exit 0 after 'bye', it exited {status}")
+    check([text for text, _ in replies] == said,
+          f"every reply should echo its request through the gateway (RR-7): sent {said}, "
+          f"got back {[text for text, _ in replies]}")
+    check(sorted(set(served)) == names,
+          f"the gateway's REQ should deal the requests to every server (RR-2): servers {names}, answered {served}")
+
+
+def pubsub(nodes: Cast, show: Show, args) -> None:
     show.say(f"PUB-SUB: weather-pub publishes as fast as it can; weather-sub subscribes to {args.filter!r} and "
              "averages the temperature of 50 updates")
     seed_range = (args.zip_min, args.zip_max) == (1, 99999)
@@ -168,7 +250,7 @@ def pubsub(nodes: Nodes, show: Show, args) -> None:
              f"printed is {mean:+.2f}")
 
 
-def pipeline(nodes: Nodes, show: Show, args) -> None:
+def pipeline(nodes: Cast, show: Show, args) -> None:
     show.say(f"PUSH-PULL: the ventilator deals {args.tasks} workloads of {args.cost_min}..{args.cost_max} ms to "
              f"{args.workers} workers; the sink gathers the results, then publishes the kill signal")
     sink = start(nodes, show, "sink", label="sink")
@@ -193,10 +275,16 @@ def pipeline(nodes: Nodes, show: Show, args) -> None:
              f"{args.workers} = {cost} ms / {args.workers} = {cost / 1000 / args.workers:.2f} s")
     show.say(f"(the sink's clock starts when it hears N, before the workers start; from ENTER to the "
              f"sink's exit took {batch:.2f} s)")
+    check(status == 0, f"the sink should exit 0 after {args.tasks} results, it exited {status}")
     for worker in crew:
         code = worker.wait_exit(args.timeout)
         show.finish(worker)
         show.say(f"{worker.label} exited with status {code} on KILL after {worker.output.count('.')} tasks")
+        check(code == 0, f"{worker.label} should exit 0 on the sink's KILL (PP-9), it exited {code}")
+    done = [worker.output.count(".") for worker in crew]
+    check(sum(done) == args.tasks, f"the workers should do the {args.tasks} tasks once each, they did {done}")
+    check(args.tasks < len(crew) or all(done),
+          f"the ventilator's PUSH should deal tasks to every worker (PP-4), the workers did {done}")
     show.say("pressing ENTER at the ventilator to let it quit")
     ventilator.send_line("")
     code = ventilator.wait_exit(args.timeout)
@@ -204,7 +292,7 @@ def pipeline(nodes: Nodes, show: Show, args) -> None:
     show.say(f"ventilator exited with status {code}")
 
 
-SCENARIOS = {"reqrep": reqrep, "pubsub": pubsub, "pipeline": pipeline}
+SCENARIOS = {"reqrep": reqrep, "gateway": gateway, "pubsub": pubsub, "pipeline": pipeline}
 
 
 def parse_args(argv: list[str]):
@@ -212,9 +300,12 @@ def parse_args(argv: list[str]):
     count = cli.positive_int
     p.add_argument("scenario", choices=SCENARIOS, help="which of the seed's scenarios to run")
     p.add_argument("--impl", metavar="MANIFEST", help="run the nodes of this implementation (default: the reference)")
+    p.add_argument("--cast", metavar="ROLE=MANIFEST[,MANIFEST...]", action="append", default=[],
+                   help="run ROLE from these implementations instead, in turn ('reference' names the reference "
+                        "nodes; repeatable): one scenario, several ZeroMQ stacks")
     p.add_argument("--timeout", metavar="SECONDS", type=float, default=60.0,
                    help="longest wait for any one step (default 60)")
-    group = p.add_argument_group("reqrep")
+    group = p.add_argument_group("reqrep and gateway")
     group.add_argument("--servers", metavar="N", type=count, default=3, help="how many rep-servers (default 3)")
     group.add_argument("--say", metavar="LINE", action="append",
                        help="a line to type into the client before 'bye' (repeatable; default 4 lines)")
@@ -244,17 +335,40 @@ def parse_args(argv: list[str]):
                 "the subscriber would wait forever")
     if args.cost_min > args.cost_max:
         p.error("--cost-min is larger than --cost-max")
+    for value in args.cast:
+        role, _, manifests = value.partition("=")
+        if role not in ROLES or not manifests.strip(","):
+            p.error(f"--cast {value!r}: expected ROLE=MANIFEST[,MANIFEST...] with ROLE one of {', '.join(ROLES)}")
     return args
+
+
+def load(where: str) -> Implementation:
+    return reference() if where == "reference" else load_manifest(where)
+
+
+def casting(args) -> Cast:
+    """The Cast the arguments ask for; ManifestError for a manifest that cannot be used."""
+    chosen: dict[str, list[Implementation]] = {}
+    for value in args.cast:
+        role, _, manifests = value.partition("=")
+        chosen.setdefault(role, []).extend(load(where) for where in manifests.split(",") if where)
+    return Cast(load(args.impl) if args.impl else reference(), chosen)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        implementation = load_manifest(args.impl) if args.impl else reference()
+        nodes = casting(args)
     except ManifestError as exc:
         sys.stderr.write(f"zmqspec demo: error: {exc}\n")
         return 2
-    nodes, show = Nodes(implementation), Show()
+    for implementation in nodes.implementations():
+        if implementation.missing():
+            sys.stderr.write(f"zmqspec demo: error: {implementation.name} lacks {', '.join(implementation.missing())}"
+                             + (f"; run {implementation.setup}" if getattr(implementation, "setup", None) else "")
+                             + "\n")
+            return 2
+    show = Show()
     try:
         SCENARIOS[args.scenario](nodes, show, args)
     except NodeFailure as exc:

@@ -188,6 +188,20 @@ class XdistHooks:
         return 2 * len(os.sched_getaffinity(0))
 
 
+class TimeoutHooks:
+    """pytest-timeout's per-test limit (the ini ``timeout``, pyproject's 120, or a ``timeout`` marker),
+    stretched by ZMQSPEC_TIMEOUT_SCALE like every other deadline (zmqspec.harness.deadline).
+    Registered only where pytest-timeout is enabled: its hook exists nowhere else."""
+
+    @staticmethod
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_timeout_set_timer(item: pytest.Item, settings):
+        import pytest_timeout
+
+        stretched = settings._replace(timeout=deadline.per_test_timeout(settings.timeout))
+        return pytest_timeout.pytest_timeout_set_timer(item=item, settings=stretched)
+
+
 MARKERS = (
     "spec(id): the catalogue id (zmqspec/spec/behaviours.md) of the behaviour a test checks",
     "reqrep: the REQ-REP pattern",
@@ -209,6 +223,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     manager = early_config.pluginmanager
     if manager.hasplugin("xdist") and not manager.has_plugin("zmqspec-xdist"):
         manager.register(XdistHooks(), "zmqspec-xdist")
+    if manager.hasplugin("timeout") and not manager.has_plugin("zmqspec-timeout"):
+        manager.register(TimeoutHooks(), "zmqspec-timeout")
     if not manager.hasplugin("timeout"):
         parser.addini(TIMEOUT_INI, "per-test timeout in seconds (used by pytest-timeout, which is not enabled)")
 
@@ -326,6 +342,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         nodes = item.stash.get(NODES_KEY, None)
         if nodes is not None and nodes.started:
             report.sections.append((f"zmqspec nodes ({report.when})", nodes.describe()))
+        if nodes is not None and any(made.transcript for made in nodes.drivers):
+            report.sections.append((f"driver transcript ({report.when})", nodes.describe_transcripts()))
     return report
 
 

@@ -19,7 +19,7 @@ contract (:mod:`zmqspec.contract`) and nothing of verdicts or reports
 """
 
 from zmqspec.contract import READY_PREFIX
-from zmqspec.harness.deadline import scaled
+from zmqspec.harness.deadline import Deadline, milliseconds, scaled
 from zmqspec.harness.driver_client import Driver, DriverError, DriverProtocolError, Socket
 from zmqspec.harness.implementations import (
     Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference,
@@ -29,8 +29,8 @@ from zmqspec.harness.process import Node, NodeFailure
 from zmqspec.harness.scenario import Endpoints, Nodes, require_transport, vacant_tcp_endpoint
 
 __all__ = [
-    "READY_PREFIX", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
+    "READY_PREFIX", "Deadline", "Driver", "DriverError", "DriverProtocolError", "Endpoints", "Implementation",
     "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided", "ToolchainMissing", "Socket",
-    "load_manifest", "nothing_waiting", "recv_within", "reference", "require_transport", "scaled",
+    "load_manifest", "milliseconds", "nothing_waiting", "recv_within", "reference", "require_transport", "scaled",
     "vacant_tcp_endpoint",
 ]

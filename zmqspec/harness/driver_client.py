@@ -8,20 +8,34 @@ broken ZeroMQ rule.
 
 Fuzzing makes thousands of socket calls, so a driver may also take several
 calls in one line (``batch``, ``send_many``, ``recv_until``, ``recv_many``;
-the driver role's docstring has the protocol). A driver that does not list
+zmqspec.protocol defines them). A driver that does not list
 them in its ``hello`` reply gets the same calls one request at a time:
 slower, never different.
+
+Every command and its fields are defined once in :mod:`zmqspec.protocol`;
+each method here sends one of them (a self-test reads this module and holds
+every command name and field it sends to that definition).
+
+Deadlines: every ``timeout`` here is in seconds, as a test states it, and is
+stretched by ``ZMQSPEC_TIMEOUT_SCALE`` here, once (:func:`milliseconds`),
+before it goes to the driver as ``timeout_ms``; a
+:class:`~zmqspec.harness.deadline.Deadline` passes what is left of it.
+
+Every request and reply line is kept in ``Driver.transcript``; the pytest
+plugin shows it in a failed test's report ("driver transcript").
 """
 
 from __future__ import annotations
 
 import json
-import time
 
+from zmqspec import protocol
+from zmqspec.harness.deadline import Deadline, milliseconds
 from zmqspec.harness.process import Node, NodeFailure
 
 DEFAULT_TIMEOUT = 5.0
 REPLY_SLACK = 10.0
+TRANSCRIPT_LIMIT = 400  # lines kept per driver: the first ones and the last ones
 
 
 class DriverError(Exception):
@@ -34,7 +48,14 @@ class DriverError(Exception):
 
 
 class DriverProtocolError(NodeFailure):
-    """The driver broke the line protocol itself."""
+    """The driver broke the line protocol itself: it answered out of turn, not in JSON or off the
+    schema, or it ended or fell silent while the harness waited for its reply (``no_reply``).
+    Raised where that happens; the verdict "broken driver" reads this type and nothing else.
+    ``request`` and ``reply`` (the line, or None) are what was sent and what came back."""
+
+    def __init__(self, message: str, request: dict | None = None, reply=None, no_reply: bool = False):
+        super().__init__(message)
+        self.request, self.reply, self.no_reply = request, reply, no_reply
 
 
 def _frames(frames) -> list[str]:
@@ -47,23 +68,51 @@ class Driver:
         self._seq = 0
         self._validate = validator
         self._commands: frozenset[str] | None = None
+        self.transcript: list[str] = []  # "> request" and "< reply" lines, in order
+        self._dropped = 0
+
+    def _log(self, arrow: str, line: str) -> None:
+        if len(self.transcript) >= TRANSCRIPT_LIMIT:
+            del self.transcript[TRANSCRIPT_LIMIT // 2]  # keep the start and the end
+            self._dropped += 1
+        self.transcript.append(f"{arrow} {line[:500]}{' [...]' if len(line) > 500 else ''}")
+
+    def describe_transcript(self) -> str:
+        """The requests and replies of this driver, as the report shows them."""
+        head = f"--- driver {self.node.name}: {len(self.transcript) + self._dropped} lines"
+        lines = list(self.transcript)
+        if self._dropped:
+            lines.insert(TRANSCRIPT_LIMIT // 2, f"[... {self._dropped} lines left out ...]")
+        return "\n".join([head, *lines])
 
     def request(self, cmd: str, _wait: float = 0.0, **fields) -> dict:
+        """Send one request, return its ``ok``. ``_wait``: the seconds (unscaled) the call may
+        block in the driver, on top of which the reply has REPLY_SLACK seconds to come.
+        Raises DriverError (the call failed) or DriverProtocolError (the driver broke the protocol)."""
         self._seq += 1
         request = {"seq": self._seq, "cmd": cmd, **fields}
-        self.node.send_line(json.dumps(request))
-        line = self.node.read_line(_wait + REPLY_SLACK, f"the driver's reply to {cmd} (seq {self._seq})")
+        text = json.dumps(request)
+        self._log(">", text)
+        try:
+            self.node.send_line(text)
+            line = self.node.read_line(_wait + REPLY_SLACK, f"the driver's reply to {cmd} (seq {self._seq})")
+        except NodeFailure as exc:
+            self._log("<", f"(no reply: {self.node.status()})")
+            raise DriverProtocolError(f"broken driver: {exc}", request, None, no_reply=True) from None
+        self._log("<", line)
         try:
             reply = json.loads(line)
         except json.JSONDecodeError:
             raise DriverProtocolError(
-                f"broken driver: {self.node.name} answered {cmd} with a line that is not JSON: {line[:200]!r}"
+                f"broken driver: {self.node.name} answered {cmd} with a line that is not JSON: {line[:200]!r}",
+                request, line,
             ) from None
         if self._validate is not None:
             self._validate(reply, request, self.node)
         if not isinstance(reply, dict) or reply.get("seq") != self._seq:
             raise DriverProtocolError(
-                f"broken driver: {self.node.name} answered seq {self._seq} ({cmd}) with {line[:200]!r}"
+                f"broken driver: {self.node.name} answered seq {self._seq} ({cmd}) with {line[:200]!r}",
+                request, reply,
             )
         if "error" in reply:
             error = reply["error"] or {}
@@ -71,7 +120,8 @@ class Driver:
             failure.index = error.get("index")  # which request of a batch failed
             raise failure
         if not isinstance(reply.get("ok"), dict):
-            raise DriverProtocolError(f"broken driver: reply has neither 'ok' nor 'error': {line[:200]!r}")
+            raise DriverProtocolError(f"broken driver: reply has neither 'ok' nor 'error': {line[:200]!r}",
+                                      request, reply)
         return reply["ok"]
 
     def hello(self) -> dict:
@@ -90,8 +140,14 @@ class Driver:
         if not requests:
             return []
         if not self.knows("batch"):
-            return [self.request(r["cmd"], _wait_of(r), **{k: v for k, v in r.items() if k != "cmd"})
-                    for r in requests]
+            results = []
+            for index, r in enumerate(requests):
+                try:
+                    results.append(self.request(r["cmd"], _wait_of(r), **{k: v for k, v in r.items() if k != "cmd"}))
+                except DriverError as exc:
+                    exc.index = index
+                    raise
+            return results
         try:
             return self.request("batch", sum(_wait_of(r) for r in requests), requests=requests)["results"]
         except DriverError as exc:
@@ -105,11 +161,11 @@ class Driver:
     def socket(self, type: str) -> Socket:
         return Socket(self, self.request("socket", type=type)["socket"], type)
 
-    def poll(self, sockets: dict[Socket, tuple[str, ...]], timeout: float = DEFAULT_TIMEOUT) -> dict[Socket, set[str]]:
-        ms = int(timeout * 1000)
+    def poll(self, sockets: dict[Socket, tuple[str, ...]], timeout: float | Deadline = DEFAULT_TIMEOUT
+             ) -> dict[Socket, set[str]]:
         by_name = {s.name: s for s in sockets}
         items = [{"socket": s.name, "events": list(events)} for s, events in sockets.items()]
-        ready = self.request("poll", _wait=timeout, items=items, timeout_ms=ms)["ready"]
+        ready = self.request("poll", _seconds(timeout), items=items, timeout_ms=milliseconds(timeout))["ready"]
         return {by_name[r["socket"]]: set(r["events"]) for r in ready}
 
     def quit(self) -> None:
@@ -117,7 +173,13 @@ class Driver:
 
 
 def _wait_of(request: dict) -> float:
-    return request.get("timeout_ms", 0) / 1000
+    """The seconds a batched request may block, as a test would state them (timeout_ms is scaled)."""
+    return request.get("timeout_ms", 0) / 1000 / Deadline.scale()
+
+
+def _seconds(timeout: float | Deadline) -> float:
+    """The unscaled seconds a call may block, for the reply's own deadline (Node.read_line scales it)."""
+    return timeout.remaining() / Deadline.scale() if isinstance(timeout, Deadline) else timeout
 
 
 class Socket:
@@ -132,8 +194,15 @@ class Socket:
     def _call(self, cmd: str, _wait: float = 0.0, **fields) -> dict:
         return self.driver.request(cmd, _wait, socket=self.name, **fields)
 
-    def command(self, cmd: str, **fields) -> dict:
-        """A request on this socket for ``Driver.batch``, not sent yet."""
+    def command(self, cmd: str, timeout: float | Deadline | None = None, **fields) -> dict:
+        """A request on this socket for ``Driver.batch``, not sent yet; ``timeout`` (seconds,
+        scaled here) becomes its ``timeout_ms``; a command that blocks gets DEFAULT_TIMEOUT, scaled,
+        when given neither (the driver's own default would not be scaled)."""
+        command = protocol.COMMANDS.get(cmd)
+        if timeout is not None:
+            fields["timeout_ms"] = milliseconds(timeout)
+        elif command is not None and command.blocks and "timeout_ms" not in fields:
+            fields["timeout_ms"] = milliseconds(DEFAULT_TIMEOUT)
         return {"cmd": cmd, "socket": self.name, **fields}
 
     def option_command(self, option: str, value) -> dict:
@@ -171,14 +240,14 @@ class Socket:
     def unsubscribe(self, prefix: bytes | str = b"") -> None:
         self.set("unsubscribe", prefix)
 
-    def send(self, *frames: bytes | str, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self._call("send", timeout, frames=_frames(frames), timeout_ms=int(timeout * 1000))
+    def send(self, *frames: bytes | str, timeout: float | Deadline = DEFAULT_TIMEOUT) -> None:
+        self._call("send", _seconds(timeout), frames=_frames(frames), timeout_ms=milliseconds(timeout))
 
-    def recv(self, timeout: float = DEFAULT_TIMEOUT) -> list[bytes]:
-        reply = self._call("recv", timeout, timeout_ms=int(timeout * 1000))
+    def recv(self, timeout: float | Deadline = DEFAULT_TIMEOUT) -> list[bytes]:
+        reply = self._call("recv", _seconds(timeout), timeout_ms=milliseconds(timeout))
         return [bytes.fromhex(f) for f in reply["frames"]]
 
-    def recv_one(self, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    def recv_one(self, timeout: float | Deadline = DEFAULT_TIMEOUT) -> bytes:
         frames = self.recv(timeout)
         if len(frames) != 1:
             raise AssertionError(f"{self!r} expected a single-frame message, got {frames!r}")
@@ -197,35 +266,36 @@ class Socket:
     def send_many(self, messages, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Send each message (a list of frames) in order; ``timeout`` bounds each send."""
         messages = [_frames(m) for m in messages]
-        ms = int(timeout * 1000)
+        ms = milliseconds(timeout)
         if self.driver.knows("send_many"):
             self._call("send_many", timeout * len(messages), messages=messages, timeout_ms=ms)
         else:
             for frames in messages:
                 self._call("send", timeout, frames=frames, timeout_ms=ms)
 
-    def recv_until(self, *sentinel: bytes | str, timeout: float = DEFAULT_TIMEOUT) -> tuple[list[list[bytes]], bool]:
+    def recv_until(self, *sentinel: bytes | str, timeout: float | Deadline = DEFAULT_TIMEOUT
+                   ) -> tuple[list[list[bytes]], bool]:
         """Receive until the message ``sentinel`` (its frames) arrives or ``timeout`` passes.
         Returns the messages before it and whether it came."""
         wanted = _frames(sentinel)
         if self.driver.knows("recv_until"):
-            reply = self._call("recv_until", timeout, sentinel=wanted, timeout_ms=int(timeout * 1000))
+            reply = self._call("recv_until", _seconds(timeout), sentinel=wanted, timeout_ms=milliseconds(timeout))
             return [[bytes.fromhex(f) for f in m] for m in reply["messages"]], bool(reply["found"])
         return self._emulated_recv(timeout, until=[bytes.fromhex(f) for f in wanted])
 
-    def recv_many(self, count: int, timeout: float = DEFAULT_TIMEOUT) -> list[list[bytes]]:
+    def recv_many(self, count: int, timeout: float | Deadline = DEFAULT_TIMEOUT) -> list[list[bytes]]:
         """Receive up to ``count`` messages within ``timeout`` (fewer when it runs out)."""
         if self.driver.knows("recv_many"):
-            reply = self._call("recv_many", timeout, count=count, timeout_ms=int(timeout * 1000))
+            reply = self._call("recv_many", _seconds(timeout), count=count, timeout_ms=milliseconds(timeout))
             return [[bytes.fromhex(f) for f in m] for m in reply["messages"]]
         return self._emulated_recv(timeout, count=count)[0]
 
-    def _emulated_recv(self, timeout: float, until=None, count=None) -> tuple[list[list[bytes]], bool]:
-        deadline = time.monotonic() + timeout
+    def _emulated_recv(self, timeout: float | Deadline, until=None, count=None) -> tuple[list[list[bytes]], bool]:
+        deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout)
         received: list[list[bytes]] = []
         while count is None or len(received) < count:
             try:
-                frames = self.recv(max(0.0, deadline - time.monotonic()))
+                frames = self.recv(deadline)
             except DriverError as exc:
                 if exc.errno == "EAGAIN":
                     return received, False
@@ -235,8 +305,9 @@ class Socket:
             received.append(frames)
         return received, False
 
-    def poll(self, events: tuple[str, ...] = ("in",), timeout: float = DEFAULT_TIMEOUT) -> set[str]:
+    def poll(self, events: tuple[str, ...] = protocol.DEFAULT_EVENTS, timeout: float | Deadline = DEFAULT_TIMEOUT
+             ) -> set[str]:
         return self.driver.poll({self: events}, timeout).get(self, set())
 
     def close(self, linger: float = 0.0) -> None:
-        self._call("close", linger_ms=int(linger * 1000))
+        self._call("close", linger_ms=int(linger * 1000))  # a linger is not a deadline: never scaled

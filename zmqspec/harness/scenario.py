@@ -128,7 +128,7 @@ class Nodes:
         try:
             node = self.start("driver", label=label, peer=peer)
         except NodeFailure as exc:
-            raise DriverProtocolError(f"broken driver: the driver did not start: {exc}") from None
+            raise DriverProtocolError(f"broken driver: the driver did not start: {exc}", no_reply=True) from None
         made = TrackedDriver(node, self._validator)
         self.drivers.append(made)
         return made
@@ -141,11 +141,12 @@ class Nodes:
                 continue
             try:
                 made.quit()
-            except DriverProtocolError:
-                raise
             except (NodeFailure, DriverError) as exc:
-                if _killed_by_a_signal(node):
+                silent = not isinstance(exc, DriverProtocolError) or exc.no_reply
+                if silent and _killed_by_a_signal(node):
                     continue  # the test ended it (node.signal): nothing to ask it any more
+                if isinstance(exc, DriverProtocolError):
+                    raise
                 raise DriverProtocolError(f"broken driver: {node.name} did not answer quit with ok: {exc}") from None
             try:
                 status = node.wait_exit(timeout)
@@ -162,6 +163,10 @@ class Nodes:
 
     def describe(self) -> str:
         return "\n".join(node.describe() for node in self.started)
+
+    def describe_transcripts(self) -> str:
+        """Every request the test sent to its drivers and every reply, driver by driver."""
+        return "\n".join(made.describe_transcript() for made in self.drivers if made.transcript)
 
 
 def _killed_by_a_signal(node) -> bool:

@@ -1,9 +1,9 @@
 """``--validate-protocol``: hold every driver reply to the protocol's JSON Schema.
 
-The schema (zmqspec/schemas/driver-protocol.json) says what any reply may
-look like; the contract's table (docs/contract.md, section 5) adds what the
-reply to each command must hold (``socket`` answers with a socket name,
-``recv`` with frames...). A reply that breaks either raises
+The schema (zmqspec/schemas/driver-protocol.json, generated from
+:mod:`zmqspec.protocol`) says what any reply may look like, and what the
+``ok`` of each command holds (``#/$defs/results/<cmd>``: ``socket`` answers
+with a socket name, ``recv`` with frames...). A reply that breaks it raises
 ``DriverProtocolError``: the verdict is "broken driver", not a broken
 ZeroMQ rule.
 """
@@ -13,16 +13,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+from zmqspec import protocol
 from zmqspec.harness.driver_client import DriverProtocolError
-
-RESULTS = {
-    "hello": ("protocol", "implementation", "language", "library", "zmq_version", "transports", "socket_types"),
-    "socket": ("socket",),
-    "bind": ("endpoint",),
-    "getsockopt": ("value",),
-    "recv": ("frames",),
-    "poll": ("ready",),
-}
 
 
 class ValidatorUnavailable(Exception):
@@ -48,14 +40,15 @@ class ProtocolValidator:
         reply_schema["$ref"] = "#/$defs/reply"
         cls = jsonschema.validators.validator_for(schema)
         self._validator = cls(reply_schema)
+        self._results = {cmd: cls({**reply_schema, "$ref": f"#/$defs/results/{cmd}"}) for cmd in protocol.COMMANDS}
 
     def problems(self, reply, request: dict) -> list[str]:
         found = [f"{'/'.join(map(str, error.absolute_path)) or 'the reply'}: {error.message}"
                  for error in self._validator.iter_errors(reply)]
-        if not found and isinstance(reply, dict) and isinstance(reply.get("ok"), dict):
-            missing = [name for name in RESULTS.get(request.get("cmd"), ()) if name not in reply["ok"]]
-            if missing:
-                found.append(f"the reply to {request.get('cmd')} lacks {', '.join(missing)} in 'ok'")
+        results = self._results.get(request.get("cmd"))
+        if not found and results is not None and isinstance(reply, dict) and isinstance(reply.get("ok"), dict):
+            found = [f"the reply to {request.get('cmd')}: {'/'.join(map(str, error.absolute_path)) or 'ok'}: "
+                     f"{error.message}" for error in results.iter_errors(reply["ok"])]
         return found
 
     def __call__(self, reply, request: dict, node) -> None:
@@ -64,5 +57,5 @@ class ProtocolValidator:
             shown = json.dumps(reply)[:200]
             raise DriverProtocolError(
                 f"broken driver: the reply of {node.name} to {request.get('cmd')} (seq {request.get('seq')}) "
-                f"does not match the protocol: {'; '.join(problems[:3])}; reply {shown}"
+                f"does not match the protocol: {'; '.join(problems[:3])}; reply {shown}", request, reply,
             )

@@ -12,11 +12,10 @@ Every read has the deadline ``WAIT`` and fails with a sentence.
 from __future__ import annotations
 
 import socket
-import time
 
-from zmqspec.harness.deadline import scaled
+from zmqspec.harness.deadline import Deadline
 
-WAIT = scaled(10.0)
+WAIT = 10.0  # seconds, stated unscaled: every wait here is a Deadline, which scales it
 
 
 class Zmtp:
@@ -24,12 +23,12 @@ class Zmtp:
 
     def __init__(self, conn: socket.socket, socket_type: bytes):
         self.conn, self.socket_type = conn, socket_type
-        conn.settimeout(WAIT)
+        conn.settimeout(Deadline(WAIT).seconds)
 
     @classmethod
     def connect(cls, endpoint: str, socket_type: bytes) -> Zmtp:
         host, _, port = endpoint.removeprefix("tcp://").rpartition(":")
-        return cls(socket.create_connection((host, int(port)), timeout=WAIT), socket_type)
+        return cls(socket.create_connection((host, int(port)), timeout=Deadline(WAIT).seconds), socket_type)
 
     @staticmethod
     def greeting(mechanism: bytes = b"NULL") -> bytes:
@@ -93,10 +92,10 @@ class Zmtp:
 
     def wait_closed_by_peer(self, what: str) -> None:
         """Read (and discard) until the node closes the connection."""
-        deadline = time.monotonic() + WAIT
+        deadline = Deadline(WAIT)
         try:
             while self.conn.recv(65536):
-                if time.monotonic() > deadline:
+                if deadline.passed():
                     break
             else:
                 return
@@ -104,7 +103,7 @@ class Zmtp:
             return
         except TimeoutError:
             pass
-        raise AssertionError(f"{what} did not happen within {WAIT:.0f} s: the node kept the connection open")
+        raise AssertionError(f"{what} did not happen within {deadline.seconds:.0f} s: the node kept the connection open")
 
     def close(self) -> None:
         self.conn.close()
@@ -115,14 +114,14 @@ class Listener:
 
     def __init__(self):
         self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(WAIT)
+        self.server.settimeout(Deadline(WAIT).seconds)
         self.endpoint = "tcp://127.0.0.1:%d" % self.server.getsockname()[1]
 
     def accept(self, socket_type: bytes, what: str) -> Zmtp:
         try:
             conn, _ = self.server.accept()
         except TimeoutError:
-            raise AssertionError(f"{what}: no connection within {WAIT:.0f} s") from None
+            raise AssertionError(f"{what}: no connection within {self.server.gettimeout():.0f} s") from None
         return Zmtp(conn, socket_type)
 
     def close(self) -> None:

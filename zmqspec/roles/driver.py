@@ -8,28 +8,11 @@ request carries ``seq``, a number the reply echoes. A reply is either
 "message": "..."}}``. Frames and byte-valued options travel as hex.
 End of input, or ``quit``, ends the driver with status 0.
 
-Commands beyond docs/contract.md's table. ``hello`` lists the commands a
-driver knows in ``commands``; for a driver without the first four the
-harness makes the same calls one request at a time. They exist for fuzzing,
-where one line per socket call would be the bottleneck:
-
-``batch``             ``requests``: a list of requests without ``seq``, run
-                      in order; replies ``{"results": [ok, ...]}``. The first
-                      failure stops the batch and is the batch's error, with
-                      ``index`` naming the request that failed.
-``send_many``         ``socket``, ``messages``: a list of messages (each a
-                      list of hex frames), ``timeout_ms`` per message;
-                      replies ``{"sent": n}``.
-``recv_until``        ``socket``, ``sentinel``: hex frames; receives until a
-                      message equal to the sentinel arrives or ``timeout_ms``
-                      (for the whole call) passes; replies ``{"messages":
-                      [...], "found": bool}``, the sentinel not included.
-``recv_many``         ``socket``, ``count``: receives up to ``count``
-                      messages within ``timeout_ms`` (for the whole call);
-                      replies ``{"messages": [...]}``.
-``setsockopt_string`` like ``setsockopt`` for a bytes option, but ``value``
-                      is text the socket's string API encodes as UTF-8 (it
-                      cannot be emulated: the string API is what it tests).
+Every command, its fields, results and errors are defined once, in
+:mod:`zmqspec.protocol`; a request is held to that definition before it
+runs (EINVAL for a field missing, ill-typed or not taken; ENOTSUP for a
+command the protocol lacks), and a line that is no request (empty, not
+JSON, not an object, no integer ``seq``) gets seq null and EPROTO.
 """
 
 from __future__ import annotations
@@ -38,16 +21,12 @@ import json
 import sys
 import time
 
+from zmqspec import protocol
+from zmqspec.protocol import BYTES_OPTIONS, DEFAULT_TIMEOUT_MS, INT_OPTIONS, SOCKET_TYPES
 from zmqspec.roles import _kit
 
 ROLE = "driver"
-PROTOCOL_VERSION = 1
-DEFAULT_TIMEOUT_MS = 5000
-SOCKET_TYPES = ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB")
-INT_OPTIONS = ("sndhwm", "rcvhwm", "linger", "rcvtimeo", "sndtimeo", "immediate", "maxmsgsize",
-               "req_relaxed", "req_correlate", "xpub_verbose", "router_mandatory", "rcvmore", "type",
-               "xpub_verboser", "xpub_manual", "xpub_nodrop", "conflate", "reconnect_ivl", "reconnect_ivl_max")
-BYTES_OPTIONS = ("subscribe", "unsubscribe", "routing_id", "last_endpoint", "xpub_welcome_msg")
+PROTOCOL_VERSION = protocol.VERSION
 
 
 class Failed(Exception):
@@ -56,15 +35,15 @@ class Failed(Exception):
         self.errno, self.message = errno, message
 
 
-MAX_DURATION_MS = 2**31 - 1  # the largest a socket option of libzmq holds
-
-
-def durations_checked(fields: dict) -> dict:
-    """``timeout_ms`` and ``linger_ms`` must be integers in 0..2**31-1: a negative one would wait forever."""
-    for name in ("timeout_ms", "linger_ms"):
-        value = fields.get(name, 0)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DURATION_MS:
-            raise Failed("EINVAL", f"{name} must be an integer from 0 to {MAX_DURATION_MS}, got {value!r}")
+def checked(command, fields: dict) -> dict:
+    """The fields of a request for ``command``, held to zmqspec.protocol before it runs: a field
+    missing, ill-typed (``true`` is no integer, hex is lowercase), out of range (a negative
+    ``timeout_ms`` would wait forever) or not taken is EINVAL; a command the protocol lacks ENOTSUP."""
+    if not isinstance(command, str) or command not in protocol.COMMANDS:
+        raise Failed(protocol.ENOTSUP, f"unknown command {command!r}")
+    problem = protocol.request_problem(command, fields)
+    if problem:
+        raise Failed(protocol.EINVAL, problem)
     return fields
 
 
@@ -87,8 +66,6 @@ class Driver:
     def serve(self, requests, replies) -> int:
         _kit.ready()
         for line in requests:
-            if not line.strip():
-                continue
             reply, done = self.handle(line)
             replies.write(json.dumps(reply) + "\n")
             replies.flush()
@@ -100,17 +77,21 @@ class Driver:
         return 0
 
     def handle(self, line: str) -> tuple[dict, bool]:
+        """One line, one reply. A line that is no request (empty, not UTF-8, not JSON, not an
+        object, without an integer ``seq``) gets seq null and EPROTO; nothing runs."""
         seq = None
         try:
             request = json.loads(line)
-            if not isinstance(request, dict):
-                raise Failed("EPROTO", "a request must be a JSON object")
-            seq = request.pop("seq", None)
+            problem = protocol.seq_problem(request)
+            if problem:
+                raise Failed(protocol.EPROTO, problem)
+            seq = request.pop("seq")
             command = request.pop("cmd", None)
-            method = getattr(self, f"cmd_{command}", None) if isinstance(command, str) else None
+            checked(command, request)
+            method = getattr(self, f"cmd_{command}", None)
             if method is None:
-                raise Failed("ENOTSUP", f"unknown command {command!r}")
-            return {"seq": seq, "ok": method(**durations_checked(request))}, command == "quit"
+                raise Failed(protocol.ENOTSUP, f"{command!r}: this driver cannot do it")
+            return {"seq": seq, "ok": method(**request)}, command == "quit"
         except Exception as exc:  # whatever a request holds, the driver answers it and goes on
             return {"seq": seq, "error": self.error(exc)}, False
 
@@ -182,10 +163,9 @@ class Driver:
 
     def cmd_setsockopt(self, socket: str, option: str, value) -> dict:
         sock, number = self.socket(socket), self.option(option)
-        if option in BYTES_OPTIONS:
-            sock.setsockopt(number, bytes.fromhex(value))
-        else:
-            sock.setsockopt(number, int(value))
+        if (option in BYTES_OPTIONS) != isinstance(value, str):
+            raise Failed(protocol.EINVAL, f"{option} takes {'hex' if option in BYTES_OPTIONS else 'an integer'}")
+        sock.setsockopt(number, bytes.fromhex(value) if isinstance(value, str) else value)
         return {}
 
     def cmd_setsockopt_string(self, socket: str, option: str, value: str) -> dict:
@@ -218,9 +198,14 @@ class Driver:
         flags = {"in": zmq.POLLIN, "out": zmq.POLLOUT}
         for item in items:
             mask = 0
-            for event in item.get("events", ["in"]):
+            for event in item.get("events", protocol.DEFAULT_EVENTS):
                 mask |= flags[event]
             poller.register(self.socket(item["socket"]), mask)
+        if not items:
+            # zmq_poll with no items waits timeout_ms and returns 0 (libzmq src/zmq.cpp, zmq_poll:
+            # "nitems_ == 0"); pyzmq's Poller returns at once instead.
+            time.sleep(timeout_ms / 1000)
+            return {"ready": []}
         fired = dict(poller.poll(timeout_ms))
         names = {id(sock): name for name, sock in self.sockets.items()}
         return {"ready": [
@@ -268,10 +253,10 @@ class Driver:
                 if not isinstance(request, dict):
                     raise Failed("EINVAL", "not a JSON object")
                 command = request.get("cmd")
-                method = getattr(self, f"cmd_{command}", None) if command not in ("batch", "quit") else None
-                if not isinstance(command, str) or method is None:
-                    raise Failed("ENOTSUP", f"unknown command {command!r} (batch and quit cannot be batched)")
-                results.append(method(**durations_checked({k: v for k, v in request.items() if k != "cmd"})))
+                if command in ("batch", "quit"):
+                    raise Failed(protocol.ENOTSUP, f"{command} cannot be batched")
+                fields = checked(command, {k: v for k, v in request.items() if k != "cmd"})
+                results.append(getattr(self, f"cmd_{command}")(**fields))
             except Exception as exc:
                 exc.batch_index = index
                 raise

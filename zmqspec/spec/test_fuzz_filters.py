@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -52,7 +51,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zmqspec.spec.model import Subscribe, Subscriptions, Unsubscribe, prefix_bytes
-from zmqspec.harness import scaled
+from zmqspec.harness import Deadline, milliseconds
 from zmqspec.spec.helpers import seq_of
 
 pytestmark = pytest.mark.pubsub
@@ -232,19 +231,20 @@ class SubUnderTest(Rig):
         for frames in messages:
             self.xpub.send_multipart(frames)
         self.xpub.send(token)
-        got, found = self.sub.recv_until(token, timeout=scaled(SENTINEL_TIMEOUT))
+        deadline = Deadline(SENTINEL_TIMEOUT)
+        got, found = self.sub.recv_until(token, timeout=deadline)
         assert found, (f"{name}: the sentinel {token!r}, published after {len(messages)} messages, did not reach "
-                       f"the SUB within {scaled(SENTINEL_TIMEOUT):.0f} s; it received {got!r}")
+                       f"the SUB within {deadline.seconds:.0f} s; it received {got!r}")
         return [tuple(m) for m in got]
 
     def await_subscription(self, token: bytes) -> None:
         wanted = b"\x01" + token
-        deadline = time.monotonic() + scaled(SENTINEL_TIMEOUT)
-        while (left := deadline - time.monotonic()) > 0:
-            if self.xpub.poll(int(left * 1000)) and self.xpub.recv() == wanted:
+        deadline = Deadline(SENTINEL_TIMEOUT)
+        while not deadline.passed():
+            if self.xpub.poll(milliseconds(deadline)) and self.xpub.recv() == wanted:
                 return
         raise AssertionError(f"the SUB's subscription to {token!r} did not reach the publisher "
-                             f"within {scaled(SENTINEL_TIMEOUT):.0f} s")
+                             f"within {deadline.seconds:.0f} s")
 
 
 class PubUnderTest(Rig):
@@ -298,7 +298,7 @@ class PubUnderTest(Rig):
     def await_probe(self, token: bytes) -> None:
         """Publish probes under the token until one arrives: then the PUB holds the token's
         subscription, and every subscription change sent before it."""
-        deadline = time.monotonic() + scaled(SENTINEL_TIMEOUT)
+        deadline = Deadline(SENTINEL_TIMEOUT)
         wait = 0.001
         # Polling the PUB first changes no outcome; it lets a library that takes in subscriptions
         # lazily (libzmq looks at its command queue at most once a millisecond on send) take them now.
@@ -307,23 +307,23 @@ class PubUnderTest(Rig):
             self.driver.batch([poll, self.pub.command("send", frames=[(token + b"?%d" % number).hex()])])
             if self.xsub.poll(int(wait * 1000)):
                 return
-            if time.monotonic() > deadline:
+            if deadline.passed():
                 raise AssertionError(f"no probe published under {token!r} reached the XSUB within "
-                                     f"{scaled(SENTINEL_TIMEOUT):.0f} s: the PUB never took the subscription")
+                                     f"{deadline.seconds:.0f} s: the PUB never took the subscription")
             wait = min(2 * wait, PROBE_WAIT_MAX)
 
     def read_until(self, token: bytes) -> list[tuple[bytes, ...]]:
         """What the XSUB receives before the sentinel, late probes left out."""
-        deadline = time.monotonic() + scaled(SENTINEL_TIMEOUT)
+        deadline = Deadline(SENTINEL_TIMEOUT)
         got = []
-        while (left := deadline - time.monotonic()) > 0 and self.xsub.poll(int(left * 1000)):
+        while not deadline.passed() and self.xsub.poll(milliseconds(deadline)):
             frames = tuple(self.xsub.recv_multipart())
             if frames == (token,):
                 return got
             if not frames[0].startswith(token):
                 got.append(frames)
         raise AssertionError(f"the sentinel {token!r} did not reach the XSUB within "
-                             f"{scaled(SENTINEL_TIMEOUT):.0f} s; it received {got!r}")
+                             f"{deadline.seconds:.0f} s; it received {got!r}")
 
 
 def kind(change) -> str:
@@ -442,18 +442,17 @@ class WeatherStream:
         self.sock.subscribe(b"")
         self.by_seq: dict[int, bytes] = {}
         self.latest = -1
-        self.take(time.monotonic() + scaled(SENTINEL_TIMEOUT), "its first update")
+        self.take(Deadline(SENTINEL_TIMEOUT), "its first update")
 
-    def take(self, deadline: float, what: str) -> None:
-        left = deadline - time.monotonic()
-        assert left > 0 and self.sock.poll(int(left * 1000)), f"the observing SUB did not get {what}"
+    def take(self, deadline: Deadline, what: str) -> None:
+        assert not deadline.passed() and self.sock.poll(milliseconds(deadline)), f"the observing SUB did not get {what}"
         update = self.sock.recv()
         self.latest = seq_of(update)
         self.by_seq[self.latest] = update
 
     def window(self, first: int, last: int) -> list[bytes]:
         """Every update from seq ``first`` to ``last``, waiting for the stream to get there."""
-        deadline = time.monotonic() + scaled(SENTINEL_TIMEOUT)
+        deadline = Deadline(SENTINEL_TIMEOUT)
         while self.latest < last:
             self.take(deadline, f"seq {last}")
         missing = [seq for seq in range(first, last + 1) if seq not in self.by_seq]
@@ -486,7 +485,7 @@ class WeatherRig:
             self.driver.batch([sub.option_command("rcvhwm", 0)]
                               + [sub.option_command(kind(change), change.prefix) for change in changes]
                               + [sub.command("connect", endpoint=self.endpoint)])
-            return [m[0] for m in sub.recv_many(WEATHER_COUNT, timeout=scaled(WEATHER_TIMEOUT))]
+            return [m[0] for m in sub.recv_many(WEATHER_COUNT, timeout=WEATHER_TIMEOUT)]
         finally:
             sub.close()
 

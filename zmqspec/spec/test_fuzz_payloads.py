@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from zmqspec.harness import scaled
 
 REPLY_TIMEOUT = 10.0
 SERVER_NAME = "fuzz"
@@ -89,9 +88,8 @@ class Exchange:
 
     def ask(self, request: list[bytes]) -> list[bytes]:
         """Send ``request`` and return the reply, in one line to the driver when it can batch."""
-        wait = int(scaled(REPLY_TIMEOUT) * 1000)
-        _, reply = self.driver.batch([self.req.command("send", frames=[f.hex() for f in request], timeout_ms=wait),
-                                      self.req.command("recv", timeout_ms=wait)])
+        _, reply = self.driver.batch([self.req.command("send", frames=[f.hex() for f in request], timeout=REPLY_TIMEOUT),
+                                      self.req.command("recv", timeout=REPLY_TIMEOUT)])
         return Message(bytes.fromhex(f) for f in reply["frames"])
 
 
@@ -186,14 +184,14 @@ def test_req_and_rep_carry_any_request_and_reply_whole_and_unchanged(pair, reque
     replied: any bytes, empty frames, multipart."""
     if pair.dirty:
         pair.reset()
-    wait = int(scaled(REPLY_TIMEOUT) * 1000)
     try:
-        pair.req.send(*request, timeout=scaled(REPLY_TIMEOUT))
-        received, _ = pair.server.batch([pair.rep.command("recv", timeout_ms=wait),
-                                         pair.rep.command("send", frames=[f.hex() for f in reply], timeout_ms=wait)])
+        pair.req.send(*request, timeout=REPLY_TIMEOUT)
+        received, _ = pair.server.batch([pair.rep.command("recv", timeout=REPLY_TIMEOUT),
+                                         pair.rep.command("send", frames=[f.hex() for f in reply],
+                                                          timeout=REPLY_TIMEOUT)])
         received = Message(bytes.fromhex(f) for f in received["frames"])
         assert received == request, f"the REQ sent {request!r}, the REP received {received!r}"
-        answered = Message(pair.req.recv(timeout=scaled(REPLY_TIMEOUT)))
+        answered = Message(pair.req.recv(timeout=REPLY_TIMEOUT))
         assert answered == reply, f"the REP replied {reply!r}, the REQ received {answered!r}"
     except Exception as exc:
         pair.dirty = True
@@ -249,8 +247,8 @@ def test_push_pull_deliver_every_message_once_whole_and_in_order(pipeline, batch
     pipeline.sentinels += 1
     sentinel = [b"sentinel:%d" % pipeline.sentinels]  # 10 to 249 bytes: no drawn frame has that size
     try:
-        pipeline.push.send_many([*batch, sentinel], timeout=scaled(REPLY_TIMEOUT))
-        got, found = pipeline.pull.recv_until(*sentinel, timeout=scaled(REPLY_TIMEOUT))
+        pipeline.push.send_many([*batch, sentinel], timeout=REPLY_TIMEOUT)
+        got, found = pipeline.pull.recv_until(*sentinel, timeout=REPLY_TIMEOUT)
         got = [Message(m) for m in got]
         assert found, f"the sentinel {sentinel!r}, pushed after {len(batch)} messages, did not arrive; got {got!r}"
         assert got == batch, f"pushed {batch!r}, pulled {got!r} before the sentinel"

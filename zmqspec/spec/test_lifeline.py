@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 import psutil
 import pytest
 
 from zmqspec.contract import ROLES
-from zmqspec.harness import Driver, scaled, vacant_tcp_endpoint
+from zmqspec.harness import Deadline, Driver, vacant_tcp_endpoint
 
 pytestmark = pytest.mark.contract
 
@@ -104,15 +103,15 @@ def test_a_node_whose_parent_is_killed_outright_ends_within_5_seconds(nodes, rol
 
     os.kill(parent.pid, signal.SIGKILL)
 
-    parent.proc.wait(scaled(PROMPTLY))
-    assert has_ended(node, PROMPTLY), f"{role} (pid {node.pid}) outlived its killed parent by {scaled(PROMPTLY):.0f} s"
+    deadline = Deadline(PROMPTLY)
+    parent.proc.wait(deadline.seconds)
+    assert has_ended(node, deadline), f"{role} (pid {node.pid}) outlived its killed parent by {deadline.seconds:.0f} s"
 
 
-def has_ended(process: psutil.Process, timeout: float) -> bool:
-    """Whether ``process`` (not our child: its reaper is someone else) ends within ``timeout``
-    seconds; a zombie has ended, whenever its new parent gets round to reaping it."""
-    deadline = time.monotonic() + scaled(timeout)
-    while time.monotonic() < deadline:
+def has_ended(process: psutil.Process, deadline: Deadline) -> bool:
+    """Whether ``process`` (not our child: its reaper is someone else) ends before ``deadline``;
+    a zombie has ended, whenever its new parent gets round to reaping it."""
+    while not deadline.passed():
         try:
             process.wait(0.05)
             return True

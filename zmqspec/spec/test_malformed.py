@@ -22,7 +22,7 @@ import random
 
 import pytest
 
-from zmqspec.harness import DriverError
+from zmqspec.harness import Deadline, DriverError
 from zmqspec.harness.zmtp import Listener, Zmtp
 from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
 

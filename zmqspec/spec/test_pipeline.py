@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, DriverError
+from zmqspec.harness import READY_PREFIX, Deadline, DriverError
 from zmqspec.spec.helpers import KILL, WAIT, count_message, role_lines, stand_ins, start_worker
 
 pytestmark = pytest.mark.pipeline
@@ -81,7 +81,7 @@ def wait_until_push_has_no_peer(push, what: str) -> None:
     """Send probes with no wait until the PUSH refuses one (EAGAIN): then it has no peer left.
     A probe it still accepts goes to the queue of a peer that is gone (only call this when no
     worker is connected), and a worker would skip it anyway: it is not a workload."""
-    deadline = time.monotonic() + WAIT
+    deadline = Deadline(WAIT)
     while True:
         try:
             push.send(b"probe", timeout=0)
@@ -89,8 +89,8 @@ def wait_until_push_has_no_peer(push, what: str) -> None:
             if refused.errno == "EAGAIN":
                 return
             raise
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{push!r} still accepts messages {WAIT:.0f} s after {what}")
+        if deadline.passed():
+            raise AssertionError(f"{push!r} still accepts messages {deadline.seconds:.0f} s after {what}")
 
 
 # -- PP-1 the sink ---------------------------------------------------------

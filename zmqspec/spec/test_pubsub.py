@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from collections import Counter
 
 import pytest
 import zmq
 
-from zmqspec.harness import DriverError, Nodes, recv_within, require_transport, scaled
+from zmqspec.harness import Deadline, DriverError, Nodes, milliseconds, recv_within, require_transport
 from zmqspec.spec.helpers import seq_of
 
 pytestmark = pytest.mark.pubsub
@@ -93,11 +92,12 @@ def weather_update(zipcode: str, temp: int, hum: int, seq: int) -> bytes:
 def frames_from(sub, what: str, timeout: float = RECV_TIMEOUT) -> list[bytes]:
     if isinstance(sub, zmq.Socket):
         return recv_within(sub, timeout, what)
+    deadline = Deadline(timeout)
     try:
-        return sub.recv(timeout=scaled(timeout))
+        return sub.recv(timeout=deadline)
     except DriverError as exc:
         if exc.errno == "EAGAIN":
-            raise AssertionError(f"{sub!r}: {what} did not arrive within {scaled(timeout):.1f} s") from None
+            raise AssertionError(f"{sub!r}: {what} did not arrive within {deadline.seconds:.1f} s") from None
         raise
 
 
@@ -109,7 +109,7 @@ def one(sub, what: str, timeout: float = RECV_TIMEOUT) -> bytes:
 
 def has_input(sub, timeout: float) -> bool:
     if isinstance(sub, zmq.Socket):
-        return bool(sub.poll(int(timeout * 1000)))
+        return bool(sub.poll(milliseconds(timeout)))
     return "in" in sub.poll(timeout=timeout)
 
 
@@ -121,7 +121,7 @@ def message(frames: list[bytes]):
 def synchronise(pub, subs, topic: bytes) -> dict:
     """Publish markers on ``topic`` until every SUB in ``subs`` has received one, then a last
     marker each SUB reads up to. Returns, per SUB, what else it received meanwhile."""
-    deadline = time.monotonic() + scaled(SUBSCRIPTION_DEADLINE)
+    deadline = Deadline(SUBSCRIPTION_DEADLINE)
 
     def is_marker(frames: list[bytes]) -> bool:
         return len(frames) == 1 and frames[0].startswith(topic + b" ")
@@ -129,10 +129,10 @@ def synchronise(pub, subs, topic: bytes) -> dict:
     others = {sub: [] for sub in subs}
     waiting, sent = list(subs), 0
     while waiting:
-        if time.monotonic() > deadline:
+        if deadline.passed():
             raise AssertionError(
                 f"none of {sent} markers published on {topic!r} reached {waiting} within "
-                f"{scaled(SUBSCRIPTION_DEADLINE):.0f} s: the subscription never took effect at the publisher"
+                f"{deadline.seconds:.0f} s: the subscription never took effect at the publisher"
             )
         sent += 1
         pub.send(b"%s %d" % (topic, sent))
@@ -733,9 +733,9 @@ def test_the_publisher_drops_a_full_subscribers_messages_and_keeps_going(nodes, 
     assert one(witness, "the end of the burst") == b"end"
 
     kept = []
-    deadline = time.monotonic() + scaled(SUBSCRIPTION_DEADLINE)
+    deadline = Deadline(SUBSCRIPTION_DEADLINE)
     while True:  # drain the stuck SUB; a 't' published once it has room arrives after all it kept
-        assert time.monotonic() < deadline, f"no 't' marker after the {len(kept)} messages the stuck SUB kept"
+        assert not deadline.passed(), f"no 't' marker after the {len(kept)} messages the stuck SUB kept"
         if not has_input(stuck, MARKER_INTERVAL):
             pub.send(b"t")
             continue

@@ -9,12 +9,11 @@ the wire. RFC 28 is rfc.zeromq.org/spec/28/REQREP.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import zmq
 
-from zmqspec.harness import DriverError, recv_within, scaled
+from zmqspec.harness import Deadline, DriverError, milliseconds, recv_within
 from zmqspec.spec.helpers import expect_errno, role_lines
 
 pytestmark = pytest.mark.reqrep
@@ -83,11 +82,12 @@ def recv_from_either(routers, timeout: float, what: str) -> tuple[int, list[byte
     poller = zmq.Poller()
     for sock in routers:
         poller.register(sock, zmq.POLLIN)
-    ready = dict(poller.poll(int(scaled(timeout) * 1000)))
+    deadline = Deadline(timeout)
+    ready = dict(poller.poll(milliseconds(deadline)))
     for index, sock in enumerate(routers):
         if sock in ready:
             return index, sock.recv_multipart(zmq.NOBLOCK)
-    raise AssertionError(f"{what} did not arrive within {scaled(timeout):.1f} s")
+    raise AssertionError(f"{what} did not arrive within {deadline.seconds:.1f} s")
 
 
 # -- RR-1: the echo server --------------------------------------------------
@@ -273,10 +273,10 @@ def test_a_binding_client_spreads_requests_over_servers_that_connect_to_it(nodes
 
     # Connections to a bound socket arrive when each server gets through; the turn-taking
     # rule is about the servers connected, so first wait until every one has answered.
-    deadline = time.monotonic() + scaled(15)
+    deadline = Deadline(15)
     seen: set[str] = set()
     while seen != set("ABC"):
-        assert time.monotonic() < deadline, f"only {sorted(seen)} of A, B, C ever answered the bound client"
+        assert not deadline.passed(), f"only {sorted(seen)} of A, B, C ever answered the bound client"
         seen.add(ask(client, "warm-up")[1])
 
     names = [ask(client, f"m{i}")[1] for i in range(9)]
@@ -573,9 +573,9 @@ def test_multipart_message_cut_short_by_the_receiver_is_not_delivered_in_part(no
 
     # The receiver drops the connection at the large frame; the sender reconnects. A sentinel
     # written into the dropped connection is lost with it, so keep sending until one arrives.
-    deadline = time.monotonic() + scaled(15)
+    deadline = Deadline(15)
     while True:
-        assert time.monotonic() < deadline, "no sentinel reached the REP after the refused message"
+        assert not deadline.passed(), "no sentinel reached the REP after the refused message"
         dealer.send(b"", b"sentinel")
         try:
             first = rep.recv(timeout=0.3)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
 from zmqspec.spec.model import EAGAIN, OK, Outcome, ReqRep
-from zmqspec.harness import DriverError, scaled
+from zmqspec.harness import DriverError
 
 pytestmark = pytest.mark.reqrep
 
@@ -38,7 +38,7 @@ def machine_settings() -> settings:
 def outcome_of(call, expected: Outcome) -> Outcome:
     """Make a driver call; a receive the model expects to fail with EAGAIN may not wait."""
     try:
-        frames = call(0.0 if expected.result == EAGAIN else scaled(REPLY_TIMEOUT))
+        frames = call(0.0 if expected.result == EAGAIN else REPLY_TIMEOUT)
     except DriverError as exc:
         return Outcome(exc.errno)
     return Outcome(OK, tuple(frames) if frames is not None else None)

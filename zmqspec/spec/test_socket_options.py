@@ -14,12 +14,11 @@ inproc, as TR-1's tests do.
 from __future__ import annotations
 
 import signal
-import time
 
 import pytest
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import DriverError, vacant_tcp_endpoint
+from zmqspec.harness import Deadline, DriverError, vacant_tcp_endpoint
 from zmqspec.spec.helpers import WAIT, expect_errno
 
 SHORT = 0.3  # a receive that is expected to time out
@@ -90,14 +89,14 @@ def test_with_immediate_a_push_deals_only_to_connections_that_are_made(nodes):
     if made is None:
         return
     push, pull, _ = made
-    deadline = time.monotonic() + WAIT
+    deadline = Deadline(WAIT)
     while True:  # the PUSH refuses (EAGAIN) until the connection to the live PULL is made
         try:
             push.send("t0", timeout=0.1)
             break
         except DriverError as exc:
             assert exc.errno == "EAGAIN", exc
-            assert time.monotonic() < deadline, f"a PUSH with immediate never reached the live PULL in {WAIT:.0f} s"
+            assert not deadline.passed(), f"a PUSH with immediate never reached the live PULL in {deadline.seconds:.0f} s"
     push.send_many([[f"t{i}"] for i in range(1, 10)], timeout=WAIT)
     got = bodies(pull.recv_many(10, timeout=WAIT))
     assert got == [f"t{i}" for i in range(10)], f"with immediate set the live PULL got {got}, not all 10 in order"
@@ -120,7 +119,7 @@ def test_with_immediate_a_push_whose_only_peer_died_refuses_until_a_peer_is_back
 
     first.node.signal(signal.SIGKILL)
     first.node.wait_exit()
-    deadline = time.monotonic() + WAIT
+    deadline = Deadline(WAIT)
     taken = 0
     while True:  # sends taken before the PUSH noticed the death are lost with the connection
         try:
@@ -129,7 +128,7 @@ def test_with_immediate_a_push_whose_only_peer_died_refuses_until_a_peer_is_back
             assert exc.errno == "EAGAIN", exc
             break
         taken += 1
-        assert time.monotonic() < deadline, f"a PUSH with immediate still took sends {WAIT:.0f} s after its peer died"
+        assert not deadline.passed(), f"a PUSH with immediate still took sends {deadline.seconds:.0f} s after its peer died"
     assert taken < PROBES_NOTICED, (
         f"a PUSH with immediate whose only peer died took {taken} messages before refusing one: it queued "
         f"them for the endpoint (its SNDHWM is {SNDHWM}) instead of refusing once the connection was gone"
@@ -236,9 +235,9 @@ def test_a_relaxed_reqs_new_request_goes_to_the_next_rep_and_the_silent_one_keep
     for rep in reps:
         rep.connect(endpoint)
     answered: set[int] = set()
-    deadline = time.monotonic() + WAIT
+    deadline = Deadline(WAIT)
     while len(answered) < 3:  # warm up until each REP has answered: all three are connected
-        assert time.monotonic() < deadline, f"only REPs {answered} of 3 answered within {WAIT:.0f} s"
+        assert not deadline.passed(), f"only REPs {answered} of 3 answered within {deadline.seconds:.0f} s"
         req.send("warm")
         n = which(reps, b"warm")
         reps[n].send(f"rep {n}")
@@ -267,8 +266,8 @@ def test_a_relaxed_reqs_new_request_goes_to_the_next_rep_and_the_silent_one_keep
 def which(reps, body: bytes, busy: tuple[int, ...] = ()) -> int:
     """The index of the REP that receives ``body`` (each is asked in turn, until the deadline);
     the ``busy`` ones hold a request they have not answered and are not asked."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
+    deadline = Deadline(WAIT)
+    while not deadline.passed():
         for n, rep in enumerate(reps):
             if n in busy:
                 continue
@@ -279,7 +278,7 @@ def which(reps, body: bytes, busy: tuple[int, ...] = ()) -> int:
                 continue
             assert got == [body], f"REP {n} received {got}, expecting {body!r}"
             return n
-    raise AssertionError(f"no REP received {body!r} within {WAIT:.0f} s")
+    raise AssertionError(f"no REP received {body!r} within {deadline.seconds:.0f} s")
 
 
 @pytest.mark.spec("RR-18")
@@ -335,7 +334,7 @@ def test_a_correlating_req_puts_a_request_id_first_and_takes_only_the_reply_carr
     req.connect(endpoint)
     req.send("ABC")
     if not router.poll(int(WAIT * 1000)):
-        raise AssertionError(f"the ROUTER got no request within {WAIT:.0f} s")
+        raise AssertionError(f"the ROUTER got no request within {deadline.seconds:.0f} s")
     frames = router.recv_multipart()
     assert len(frames) == 4 and len(frames[1]) == 4 and frames[2:] == [b"", b"ABC"], (
         f"a correlating REQ's request reached a ROUTER as {frames}: not [identity, 4-byte id, '', body]"

@@ -12,12 +12,11 @@ that does not is non-strict.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import DriverError
+from zmqspec.harness import Deadline, DriverError
 from zmqspec.harness.zmtp import Listener
 from zmqspec.spec.helpers import WAIT
 
@@ -37,7 +36,7 @@ def test_a_sub_that_binds_receives_from_a_publisher_that_connects(nodes, driver)
     sub.subscribe("n")
     pub = nodes.driver("publisher").socket("PUB")
     pub.connect(sub.bind())
-    deadline = time.monotonic() + WAIT
+    deadline = Deadline(WAIT)
     probe = 0
     while True:  # publish until one gets through: the subscription has reached the PUB
         pub.send(f"n probe {probe}")
@@ -47,7 +46,7 @@ def test_a_sub_that_binds_receives_from_a_publisher_that_connects(nodes, driver)
         except DriverError as exc:
             assert exc.errno == "EAGAIN", exc
         probe += 1
-        assert time.monotonic() < deadline, f"a bound SUB received none of {probe} messages in {WAIT:.0f} s"
+        assert not deadline.passed(), f"a bound SUB received none of {probe} messages in {deadline.seconds:.0f} s"
 
     expected = [f"n {i}" for i in range(20)]
     pub.send_many([[m] for m in expected], timeout=WAIT)

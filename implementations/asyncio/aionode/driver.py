@@ -48,11 +48,10 @@ async def serve(n: node.Node, _args) -> None:
     driver = Driver(n.ctx)
     try:
         while (line := await n.line()) is not None:
-            if line.strip():
-                reply = await driver.answer(line)
-                node.say(json.dumps(reply))
-                if driver.quitting:
-                    return
+            reply = await driver.answer(line)  # every line gets one reply, an empty one included
+            node.say(json.dumps(reply))
+            if driver.quitting:
+                return
     finally:
         for sock in driver.sockets.values():
             sock.close(linger=0)
@@ -79,10 +78,9 @@ def timeout_s(request: dict) -> float:
 
 
 def unhex(text: str) -> bytes:
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise Refused("EINVAL", f"not a hex string: {text!r}") from None
+    if not isinstance(text, str) or len(text) % 2 or text.strip("0123456789abcdef"):
+        raise Refused("EINVAL", f"not a lowercase hex string: {text!r}")
+    return bytes.fromhex(text)
 
 
 async def within(seconds: float, future) -> object:
@@ -111,7 +109,9 @@ class Driver:
                 raise Refused("EINVAL", "JSON nested deeper than the driver reads") from None
             if not isinstance(request, dict):
                 raise Refused("EPROTO", "a request must be a JSON object")
-            seq = request.get("seq")
+            if not isinstance(request.get("seq"), int) or isinstance(request.get("seq"), bool):
+                raise Refused("EPROTO", f"seq must be an integer, got {request.get('seq')!r}")
+            seq = request["seq"]
             command = request.get("cmd")
             handler = getattr(self, f"do_{command}", None) if isinstance(command, str) and command in FIELDS else None
             if handler is None:

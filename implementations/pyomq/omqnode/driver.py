@@ -16,6 +16,7 @@ import errno
 import json
 import platform
 import sys
+import time
 
 import pyomq as zmq
 
@@ -58,10 +59,9 @@ def serve(n: node.Node, _args) -> None:
     driver = Driver(n.ctx)
     try:
         while (line := node.line()) is not None:
-            if line.strip():
-                node.say(json.dumps(driver.answer(line)))
-                if driver.quitting:
-                    return
+            node.say(json.dumps(driver.answer(line)))  # every line gets one reply, an empty one included
+            if driver.quitting:
+                return
     finally:
         for sock in driver.sockets.values():
             sock.close(linger=0)
@@ -88,10 +88,9 @@ def timeout_ms(request: dict) -> int:
 
 
 def unhex(text: str) -> bytes:
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise Refused("EINVAL", f"not a hex string: {text!r}") from None
+    if not isinstance(text, str) or len(text) % 2 or text.strip("0123456789abcdef"):
+        raise Refused("EINVAL", f"not a lowercase hex string: {text!r}")
+    return bytes.fromhex(text)
 
 
 class Driver:
@@ -112,7 +111,9 @@ class Driver:
                 raise Refused("EINVAL", "JSON nested deeper than the driver reads") from None
             if not isinstance(request, dict):
                 raise Refused("EPROTO", "a request must be a JSON object")
-            seq = request.get("seq")
+            if not isinstance(request.get("seq"), int) or isinstance(request.get("seq"), bool):
+                raise Refused("EPROTO", f"seq must be an integer, got {request.get('seq')!r}")
+            seq = request["seq"]
             command = request.get("cmd")
             handler = getattr(self, f"do_{command}", None) if isinstance(command, str) and command in FIELDS else None
             if handler is None:
@@ -242,6 +243,9 @@ class Driver:
                 raise Refused("EINVAL", f"poll events are 'in' and 'out', got {events!r}")
             poller.register(sock, sum(EVENTS[e] for e in set(events)))
             names[id(sock)] = item["socket"]
+        if not names:  # zmq_poll with no items waits the timeout (DP-1); pyomq's Poller returns at once
+            time.sleep(wait / 1000)
+            return {"ready": []}
         fired = poller.poll(wait)
         return {"ready": [{"socket": names[id(sock)], "events": [e for e, bit in EVENTS.items() if mask & bit]}
                           for sock, mask in fired]}

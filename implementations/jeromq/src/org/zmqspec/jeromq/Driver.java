@@ -121,9 +121,7 @@ final class Driver {
         BufferedReader lines = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
         String line;
         while (!quitting && (line = lines.readLine()) != null) {
-            if (!line.isBlank()) {
-                Kit.say(gson.toJson(handle(line)));
-            }
+            Kit.say(gson.toJson(handle(line)));  // every line gets one reply, an empty one included
         }
         for (SocketBase socket : sockets.values()) {
             socket.setSocketOpt(ZMQ.ZMQ_LINGER, 0);
@@ -139,13 +137,14 @@ final class Driver {
         JsonElement seq = JsonNull.INSTANCE;
         JsonObject reply = new JsonObject();
         try {
-            JsonObject request = parse(line);
-            if (request.has("seq")) {
-                seq = integral(request.get("seq")) ? request.get("seq") : JsonNull.INSTANCE;
-                if (seq.isJsonNull()) {
-                    throw new ZmqFailure("EINVAL", "seq must be an integer");
-                }
+            if (line.isBlank()) {
+                throw new ZmqFailure("EPROTO", "an empty line is no request");
             }
+            JsonObject request = parse(line);
+            if (!integral(request.get("seq"))) {
+                throw new ZmqFailure("EPROTO", "a request must have seq, an integer");
+            }
+            seq = request.get("seq");
             JsonElement cmd = request.get("cmd");
             if (cmd == null || !cmd.isJsonPrimitive() || !cmd.getAsJsonPrimitive().isString()) {
                 throw new ZmqFailure("ENOTSUP", "unknown command " + cmd);
@@ -702,7 +701,7 @@ final class Driver {
     }
 
     private static byte[] hexBytes(String hex, String field) throws ZmqFailure {
-        byte[] bytes = Text.unhex(hex);
+        byte[] bytes = hex.chars().anyMatch(c -> c >= 'A' && c <= 'F') ? null : Text.unhex(hex);
         if (bytes == null) {
             throw new ZmqFailure("EINVAL", "'" + field + "' is not hex: '" + hex + "'");
         }
