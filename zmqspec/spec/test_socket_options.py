@@ -163,7 +163,8 @@ def test_a_conflating_pull_keeps_only_the_last_message(driver):
 @pytest.mark.spec("TR-8")
 def test_a_conflating_sub_over_tcp_ends_with_the_last_update(nodes, driver):
     """A SUB with `conflate` set, over tcp, receives the last of 20 updates sent while it did not
-    read, after fewer than 20 in increasing order (libzmq: only the last)."""
+    read, after fewer than 19 in increasing order: over tcp an update may reach the SUB before the
+    next one does, so how many come before the last is timing (often none), never all."""
     sub = driver.socket("SUB")
     if not libzmq_option(sub, "conflate", 1):
         return
@@ -177,7 +178,6 @@ def test_a_conflating_sub_over_tcp_ends_with_the_last_update(nodes, driver):
     assert found, "a conflating SUB never received the last update"
     seen = bodies(before)
     assert len(seen) < 19 and seen == sorted(seen), f"before the last update the conflating SUB got {seen}"
-    should(not seen, f"a conflating SUB got {seen} before the last update (libzmq: only the last)")
 
 
 # -- RR-17, RR-18: REQ_RELAXED and REQ_CORRELATE ---------------------------------------
