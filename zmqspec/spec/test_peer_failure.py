@@ -304,8 +304,13 @@ def test_a_request_to_a_server_that_binds_late_arrives_within_a_second_of_the_bi
     a second of its bind (libzmq; a stack that backs off is non-strict)."""
     endpoint = vacant_tcp_endpoint()
     req = driver.socket("REQ")
-    should(req.get("reconnect_ivl") == 100, f"reconnect_ivl is {req.get('reconnect_ivl')}, not libzmq's 100 ms")
-    should(req.get("reconnect_ivl_max") == 0, f"reconnect_ivl_max is {req.get('reconnect_ivl_max')}, not 0")
+    for option, default in (("reconnect_ivl", 100), ("reconnect_ivl_max", 0)):
+        try:
+            value = req.get(option)
+        except DriverError as exc:
+            assert exc.errno == "EINVAL", exc
+            value = "not an option of this driver"
+        should(value == default, f"{option} is {value}, not libzmq's default {default}")
     req.connect(endpoint)
     req.send("late")
     threading.Event().wait(LATE)  # the clock is the subject: nobody listens for LATE seconds
