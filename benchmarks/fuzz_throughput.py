@@ -3,7 +3,7 @@
     python benchmarks/fuzz_throughput.py                  # 600 examples per run, median of 3 runs
     python benchmarks/fuzz_throughput.py --examples 2000 --repeats 5 --impl path/to/manifest.toml
 
-Runs the scenarios of tests/test_fuzz_filters.py outside pytest, exactly as
+Runs the scenarios of zmqspec/spec/test_fuzz_filters.py outside pytest, exactly as
 the tests play them (same strategies, same rigs, every round checked against
 the model), on nodes started once; start-up is not counted. One line per
 rig, then, last, the headline: the implementation's SUB fed by the test's
@@ -31,7 +31,7 @@ from zmqspec.harness import Nodes, Observers, load_manifest, reference  # noqa: 
 
 
 def load_fuzz_module():
-    path = ROOT / "tests" / "test_fuzz_filters.py"
+    path = ROOT / "zmqspec" / "spec" / "test_fuzz_filters.py"
     spec = importlib.util.spec_from_file_location("zmqspec_fuzz_filters", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the file runs

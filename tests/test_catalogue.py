@@ -245,7 +245,7 @@ def test_the_catalogue_command_exits_1_naming_uncovered_and_unknown_ids(tmp_path
     assert [entry["id"] for entry in document["ids"]] == ["AB-1", "AB-2", "AB-3", "AB-4", "AB-5"], document["ids"]
 
     table = run_cli(*args, "--format", "markdown", cwd=tmp_path).stdout
-    assert "| AB-5 | Five. | **no test** |" in table, table
+    assert "| AB-5 | – | Five. | **no test** |" in table, table
 
 
 def test_the_catalogue_command_exits_2_when_the_catalogue_is_missing(tmp_path):

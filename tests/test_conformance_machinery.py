@@ -17,8 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
 pytestmark = pytest.mark.meta
@@ -107,6 +109,7 @@ def test_another_implementation_is_named_in_the_header_and_the_report(renamed_ru
     assert "zmqspec: driver hello: implementation zmqspec-reference" in run.stdout
 
     report = run.report
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()))
     impl = report["implementation"]
     assert (impl["name"], impl["version"], impl["manifest"]) == (
         "renamed-reference", "9.9.9", str(ROOT / IMPLS / "renamed.toml")), impl
@@ -140,6 +143,7 @@ def test_each_test_gets_a_graded_verdict_and_each_id_the_worst_of_its_tests(grad
         "test_needs_the_driver": "not provided",
         "test_needs_a_missing_toolchain": "skipped",
     }, run.shown()
+    jsonschema.validate(run.report, json.loads(SCHEMA.read_text()))
     by_id = {spec_id: entry["verdict"] for spec_id, entry in run.report["catalogue"].items() if entry["tests"]}
     assert by_id == {"RR-1": "non-strict", "RR-3": "fail", "RR-4": "pass", "PS-2": "not provided",
                      "PS-3": "not provided", "TR-2": "skipped"}, by_id
@@ -300,12 +304,15 @@ def test_reports_merge_into_a_matrix_worst_implementation_first(renamed_run, gra
          "--output", str(matrix)], cwd=ROOT, capture_output=True, text=True, timeout=scaled(60),
     )
     assert merged.returncode == 1, f"partial has a fail\n{merged.stdout}{merged.stderr}"
-    lines = matrix.read_text().splitlines()
-    assert lines[0] == "| id | partial 0.0.1 | renamed-reference 9.9.9 |", lines[0]
+    table, legend = matrix.read_text().split("\n\n")
+    lines = table.splitlines()
+    assert lines[0] == "| id | partial 0.0.1 | renamed-reference 9.9.9 | behaviour |", lines[0]
     rows = {line.split(" | ")[0].strip("| "): line.strip("| ").split(" | ")[1:] for line in lines[2:]}
-    assert rows["RR-3"] == ["fail", "–"] and rows["RR-2"] == ["–", "pass"], rows
-    assert rows["PS-2"] == ["not provided", "–"] and rows["RR-1"] == ["non-strict", "–"], rows
+    assert rows["RR-3"][:2] == ["fail 0/2", "–"] and rows["RR-2"][0] == "–", rows
+    assert rows["RR-2"][1].startswith("pass ") and rows["RR-2"][2].startswith("A client (REQ) connected to k servers")
+    assert rows["PS-2"][:2] == ["not provided 0/1", "–"] and rows["RR-1"][:2] == ["non-strict 1/2", "–"], rows
     assert rows["**summary**"][0] == "1 fail, 1 non-strict, 1 xfail, 2 not provided, 1 skipped, 2 pass", rows
+    assert legend.startswith("Each cell: the id's verdict") and "–: no test of this run checks the id" in legend
 
     as_json = subprocess.run([sys.executable, "-m", "zmqspec", "report", str(renamed_run.report_dir),
                               "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=scaled(60))

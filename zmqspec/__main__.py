@@ -12,6 +12,7 @@ import sys
 from zmqspec.contract import ROLES
 
 TOOLS = {
+    "check": ("zmqspec.conformance.check", "judge an implementation: the specification's verdict per catalogue id"),
     "catalogue": ("zmqspec.conformance.catalogue_cli", "print the behaviour catalogue and the tests that check each id"),
     "demo": ("zmqspec.demo", "run one of the seed's scenarios live: reqrep, pubsub or pipeline"),
     "report": ("zmqspec.conformance.matrix", "merge conformance reports into one matrix"),
@@ -20,7 +21,8 @@ TOOLS = {
 
 def usage() -> str:
     width = max(map(len, [*ROLES, *TOOLS]))
-    lines = ["usage: python -m zmqspec ROLE [options]   (ROLE --help explains one)", "", "roles:"]
+    lines = ["usage: python -m zmqspec ROLE [options]   (ROLE --help explains one)",
+             "       python -m zmqspec --version", "", "roles:"]
     lines += [f"  {name:<{width}}  {role.summary}" for name, role in ROLES.items()]
     lines += ["", "tools:"]
     lines += [f"  {name:<{width}}  {summary}" for name, (_, summary) in TOOLS.items()]
@@ -31,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in ("-h", "--help"):
         sys.stdout.write(usage())
+        return 0
+    if argv[0] == "--version":
+        from zmqspec import __version__
+
+        sys.stdout.write(f"zmqspec {__version__}\n")
         return 0
     name, rest = argv[0], argv[1:]
     entry = (ROLES[name].module, ROLES[name].summary) if name in ROLES else TOOLS.get(name)

@@ -3,7 +3,9 @@
 Starts the nodes of one of the seed article's scenarios on free loopback
 ports, drives them the way the article does, and prints each node's output
 as it comes, every line prefixed with the node's label (lines from the
-demo itself are labelled ``demo``). Every node is stopped at the end.
+demo itself are labelled ``demo``). Each scenario starts with a small
+diagram of the pattern's sockets and message flow (:data:`DIAGRAMS`, also
+in docs/patterns.md). Every node is stopped at the end.
 
   reqrep    1 req-client and 3 rep-servers; the client types a few lines,
             then 'bye': the servers answer in turn (RR-1, RR-2, RR-4)
@@ -176,6 +178,62 @@ def start(cast: Cast, show: Show, role: str, *args: str, label: str) -> Node:
 
 
 # -- the scenarios -------------------------------------------------------------
+
+# Each pattern's sockets and message flow, printed before its scenario runs; docs/patterns.md shows the
+# same (tests/test_kinds_and_diagrams.py keeps the two in step).
+DIAGRAMS = {
+    "reqrep": r"""
+REQ-REP: the echo servers and the alternating client (RR-1, RR-2, RR-4)
+
+                                connect     bind
+                             +----------> [REP] rep-server A
+  stdin --> req-client [REQ] +----------> [REP] rep-server B
+                             +----------> [REP] rep-server C
+
+  request n goes to the next server in turn (A, B, C, A, ...); the client
+  waits for that server's reply "{name},{m}" before it sends request n+1.
+""",
+    "gateway": r"""
+REQ-REP through a gateway (RR-7, RR-2)
+
+                       bind                   connect     bind
+  req-client [REQ] ---> [REP] gateway [REQ] +---------> [REP] rep-server A
+               connect   frontend   backend +---------> [REP] rep-server B
+                                            +---------> [REP] rep-server C
+
+  the gateway takes a request on its REP, forwards it on its REQ (to the
+  next server in turn), and relays the reply back: the client cannot tell.
+""",
+    "pubsub": r"""
+PUB-SUB: the weather station (PS-1 .. PS-6, PS-10)
+
+            bind                      connect
+  weather-pub [PUB] ---- update ----> [SUB] weather-sub  subscribed to "10001"
+                    \--- update ----> [SUB] another sub  subscribed to ""
+
+  "zipcode temp hum seq", one way only: each subscriber gets every update
+  that starts with one of its subscriptions; nothing comes back; updates
+  sent before a subscriber has joined are lost to it.
+""",
+    "pipeline": r"""
+PUSH-PULL: ventilator, workers, sink, and the kill signal (PP-1 .. PP-9)
+
+               bind         connect
+  ventilator [PUSH] --task--> [PULL] worker 1 [PUSH] --result--> [PULL] sink
+             [PUSH] --task--> [PULL] worker 2 [PUSH] --result--> (bind)  [PUB]
+      |      (round-robin)       [SUB] <------------ KILL ----------------+
+      |                           (each worker)
+      +--[PUSH] --- N, the task count, first -------------------> [PULL] sink
+
+  tasks are dealt in turn to the connected workers; the sink fair-queues the
+  results, counts exactly N, then publishes KILL and every worker exits.
+""",
+}
+
+
+def draw(show: Show, scenario: str) -> None:
+    for line in DIAGRAMS[scenario].strip("\n").splitlines():
+        show.say(line)
 
 
 def reqrep(nodes: Cast, show: Show, args) -> None:
@@ -370,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     show = Show()
     try:
+        draw(show, args.scenario)
         SCENARIOS[args.scenario](nodes, show, args)
     except NodeFailure as exc:
         show.say(f"FAILED: {str(exc).splitlines()[0]}")

@@ -14,18 +14,30 @@ Options (docs/conformance.md explains them)
     ``--peer-impl MANIFEST``   a second implementation for interop runs (env ``ZMQSPEC_PEER_IMPL``)
     ``--peer-roles R1,R2``     the roles the peer implementation plays (env ``ZMQSPEC_PEER_ROLES``)
     ``--validate-protocol``    check every driver reply against the protocol's JSON Schema
-    ``--conformance-report DIR``  write DIR/report.json and DIR/report.md
+    ``--conformance-report DIR``  write DIR/report.json, DIR/report.md and DIR/report.html
 
 Every test gets a graded verdict (zmqspec/conformance/verdicts.py): pass, non-strict,
-xfail, not provided, skipped, broken driver or fail. When a test fails,
-each node it started is shown in the report: its command line, exit status,
-stdout and stderr.
+xfail, not provided, skipped, broken driver or fail.
+
+A failure explains itself (:func:`present_failure`): its headline is the
+catalogue id and its sentence (``RR-1: A server (REP) ...``), not the test
+function's name; the harness's own frames (zmqspec/harness, conformance,
+this plugin) are left out of the traceback, which ends in the test's own
+code; each node the test started is shown once (its command line, exit
+status, stdout and stderr: in the failure's message when the harness put it
+there, else in the "zmqspec nodes" section; a driver's replies in the
+"driver transcript", beside its requests); and a "zmqspec re-run" section
+gives the command that re-runs just this test against the same
+implementation and the command line that starts each of its nodes by hand.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import shlex
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +133,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--conformance-report", metavar="DIR", default=None,
-        help="write the verdicts to DIR/report.json and DIR/report.md",
+        help="write the verdicts to DIR/report.json, DIR/report.md and DIR/report.html",
     )
 
 
@@ -318,8 +330,143 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
         _should.stop_recording()
 
 
+HARNESS_DIRS = tuple(str(Path(__file__).resolve().parent / name) + os.sep for name in ("harness", "conformance"))
+HARNESS_FILES = (str(Path(__file__).resolve()),)
+
+
+def _is_harness(path) -> bool:
+    where = str(path)
+    return where.startswith(HARNESS_DIRS) or where in HARNESS_FILES
+
+
+def _without_harness(traceback):
+    kept = traceback.filter(lambda entry: not _is_harness(entry.path))
+    return kept if len(kept) else traceback
+
+
+def hide_harness_frames(item: pytest.Item, excinfo) -> None:
+    """Leave the harness's frames out of a failure's traceback (as ``__tracebackhide__`` in each of
+    them would), so it ends in the test's own code; a traceback made only of harness frames is kept
+    whole. ``--fulltrace`` shows every frame. pytest cuts a test's traceback to the test function
+    (``Function._traceback_filter``) from the raw frames, so the harness frames are taken out after
+    that cut as well as from the crash line."""
+    excinfo.traceback = _without_harness(excinfo.traceback)
+    cut = getattr(item, "_traceback_filter", None)
+    if cut is None or getattr(cut, "zmqspec", False) or item.config.getoption("fulltrace", False):
+        return
+
+    def filtered(info):
+        return _without_harness(cut(info))
+
+    filtered.zmqspec = True
+    item._traceback_filter = filtered
+
+
+@functools.cache
+def _sentences() -> dict[str, str]:
+    return _report.load_sentences()
+
+
+def headline(item: pytest.Item) -> str | None:
+    """``RR-1: <the id's sentence>`` (ids joined by `` | `` when a test checks several); None for a
+    test without a catalogue id."""
+    ids = spec_ids(item)
+    if not ids:
+        return None
+    sentences = _sentences()
+    return " | ".join(f"{spec_id}: {sentences.get(spec_id, '(not in the catalogue)')}" for spec_id in ids)
+
+
+def _impl_option(name: str, impl: Implementation | None) -> list[str]:
+    if impl is None:
+        return []
+    return [name, str(impl.manifest) if impl.manifest else REFERENCE]
+
+
+def rerun_command(item: pytest.Item) -> str:
+    """The shell command that re-runs just this test against the same implementation(s)."""
+    config = item.config
+    settings = config.stash[SETTINGS_KEY]
+    here = Path(config.invocation_params.dir)
+    path = Path(item.path)
+    try:
+        shown, cd = path.relative_to(here).as_posix(), here
+    except ValueError:
+        shown, cd = str(path), None
+    _, sep, rest = item.nodeid.partition("::")
+    argv = [sys.executable, "-m", "pytest", shown + sep + rest, "-p", "no:cacheprovider"]
+    argv += _impl_option("--impl", settings.implementation if settings.implementation.manifest else None)
+    argv += _impl_option("--peer-impl", settings.peer)
+    if settings.peer_roles:
+        argv += ["--peer-roles", ",".join(sorted(settings.peer_roles))]
+    if config.getoption("xfails") and settings.xfails is not None:
+        argv += ["--xfails", str(Path(settings.xfails.path).resolve())]
+    if settings.validator is not None:
+        argv.append("--validate-protocol")
+    scale = os.environ.get("ZMQSPEC_TIMEOUT_SCALE")
+    text = (f"ZMQSPEC_TIMEOUT_SCALE={shlex.quote(scale)} " if scale else "") + shlex.join(argv)
+    return f"cd {shlex.quote(str(cd))} && {text}" if cd else text
+
+
+def by_hand(nodes: Nodes, node) -> str:
+    """The command line that starts ``node`` by hand: its folder and the manifest's environment too."""
+    for impl in (nodes.implementation, nodes.peer):
+        try:
+            base = impl.command(node.role)
+        except Exception:  # a role the implementation lacks, a missing toolchain: not this one
+            continue
+        if node.argv[:len(base)] == base:
+            env = " ".join(f"{key}={shlex.quote(value)}" for key, value in (impl.env or {}).items())
+            text = (env + " " if env else "") + shlex.join(node.argv)
+            return f"cd {shlex.quote(impl.cwd)} && {text}" if impl.cwd else text
+    return shlex.join(node.argv)
+
+
+def _described_without_replies(made) -> str:
+    """A driver node as ``Node.describe`` shows it, but for the replies in its stdout: those are in
+    the driver transcript, each beside its request, so they are not shown twice; every other line of
+    its stdout (the ready line, anything that is no reply) is."""
+    node = made.node
+    replies = {line[2:] for line in made.transcript if line.startswith("< ")}
+    others = [line for line in node.stdout.splitlines() if line not in replies]
+    err = node.stderr
+    return "\n".join([f"--- node {node.name}: pid {node.pid}, {node.status()}", "    $ " + " ".join(node.argv),
+                      "    stdout (its replies are in the driver transcript below):"
+                      + ("\n" + "\n".join(others) if others else " nothing else"),
+                      "    stderr:" + ("\n" + err[-6000:] if err else " (nothing)")])
+
+
+def present_failure(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> None:
+    """Make a failed phase's report explain itself: headline, each node once, re-run commands."""
+    title = headline(item)
+    if title:
+        report.location = (report.location[0], report.location[1], title)
+    nodes = item.stash.get(NODES_KEY, None)
+    if nodes is None or not nodes.started:
+        return
+    told = str(call.excinfo.value) if call.excinfo is not None else ""
+    transcribed = {id(made.node): made for made in nodes.drivers if made.transcript}
+    described = []
+    for node in nodes.started:
+        if f"--- node {node.name}:" in told:
+            described.append(f"--- node {node.name}: shown in the failure above")
+        elif id(node) in transcribed:
+            described.append(_described_without_replies(transcribed[id(node)]))
+        else:
+            described.append(node.describe())
+    report.sections.append((f"zmqspec nodes ({report.when})", "\n".join(described)))
+    if transcribed:
+        report.sections.append((f"driver transcript ({report.when})", nodes.describe_transcripts()))
+    lines = ["re-run just this test against the same implementation:", "  " + rerun_command(item),
+             "start its nodes by hand (each prints its ready line, and quits when its stdin closes):"]
+    lines += [f"  {node.name}: {by_hand(nodes, node)}" for node in nodes.started]
+    report.sections.append((f"zmqspec re-run ({report.when})", "\n".join(lines)))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    if call.excinfo is not None:
+        hide_harness_frames(item, call.excinfo)
     report = yield
     unmet = _should.take_unmet()
     not_provided = call.excinfo is not None and call.excinfo.errisinstance(RoleNotProvided)
@@ -339,11 +486,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if call.when == "call":
         item.stash[CALL_PASSED_KEY] = report.passed
     if report.failed:
-        nodes = item.stash.get(NODES_KEY, None)
-        if nodes is not None and nodes.started:
-            report.sections.append((f"zmqspec nodes ({report.when})", nodes.describe()))
-        if nodes is not None and any(made.transcript for made in nodes.drivers):
-            report.sections.append((f"driver transcript ({report.when})", nodes.describe_transcripts()))
+        present_failure(item, call, report)
     return report
 
 
@@ -364,7 +507,7 @@ class VerdictBoard:
     def __init__(self, config: pytest.Config, settings: Settings):
         self.config, self.settings = config, settings
         self.collector = _report.Collector()
-        self.written: tuple[Path, Path] | None = None
+        self.written: tuple[Path, ...] | None = None
         self.problem: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -391,7 +534,7 @@ class VerdictBoard:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.settings.report_dir is None:
             return
-        report = _report.build(self.collector, self.run_info(exitstatus), _report.load_sentences())
+        report = _report.build(self.collector, self.run_info(exitstatus), _report.load_catalogue())
         try:
             self.written = _report.write(self.settings.report_dir, report)
         except OSError as exc:
@@ -411,7 +554,7 @@ class VerdictBoard:
                 first = result.message.splitlines()[0] if result.message else ""
                 tr.write_line(f"{result.verdict.upper()} {result.nodeid}: {first}")
         if self.written:
-            tr.write_line(f"zmqspec: conformance report written to {self.written[0]} and {self.written[1]}")
+            tr.write_line(f"zmqspec: conformance report written to {', '.join(map(str, self.written))}")
         if self.problem:
             tr.write_line(f"zmqspec: error: {self.problem}", red=True)
 

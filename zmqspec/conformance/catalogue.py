@@ -23,8 +23,9 @@ carry neither a spec id nor the ``meta`` marker.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
@@ -33,6 +34,9 @@ CATALOGUE = SPEC_DIR / "behaviours.md"
 """The behaviour catalogue, package data of zmqspec."""
 
 ENTRY = re.compile(r"^- (?P<id>[A-Z]+-\d+)\s+(?P<text>\S.*)$")
+KINDS = ("semantics", "example", "contract")
+KIND_LINE = re.compile(r"^- (?P<kind>" + "|".join(KINDS) + r"):\s+(?P<ids>\S.*)$")
+"""``- semantics: RR-2, RR-3, ...`` (continued on indented lines): which ids are of which kind."""
 SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 META_MARKER = "meta"
 SPEC_MARKER = "spec"
@@ -48,6 +52,7 @@ class Behaviour:
     sentence: str
     section: str
     line: int
+    kind: str = ""  # one of KINDS: ZeroMQ's semantics, the example programs, the node contract
 
 
 @dataclass(frozen=True)
@@ -64,24 +69,41 @@ class SpecTest:
 
 
 def parse_catalogue(text: str, source: str = "<catalogue>") -> list[Behaviour]:
+    """The entries of a catalogue, in order, each with its section and its kind (the ``- KIND: IDS``
+    lines; an id without one has kind ""). An id listed twice, or given two kinds, or a kind given
+    to an id the catalogue lacks, is a :class:`CatalogueError`."""
     entries: list[Behaviour] = []
     first_seen: dict[str, int] = {}
+    kind_of: dict[str, tuple[str, int]] = {}
     section = ""
     current: dict | None = None
+    kinds: dict | None = None
 
     def close() -> None:
-        nonlocal current
+        nonlocal current, kinds
         if current is not None:
             entries.append(Behaviour(current["id"], " ".join(current["parts"]), section, current["line"]))
             current = None
+        if kinds is not None:
+            for spec_id in filter(None, (part.strip() for part in " ".join(kinds["parts"]).split(","))):
+                if spec_id in kind_of:
+                    raise CatalogueError(f"{source}:{kinds['line']}: {spec_id} is given a kind twice "
+                                         f"(first at line {kind_of[spec_id][1]})")
+                kind_of[spec_id] = (kinds["kind"], kinds["line"])
+            kinds = None
 
     for number, line in enumerate(text.splitlines(), start=1):
         if current is not None and line[:1].isspace() and line.strip():
             current["parts"].append(line.strip())
             continue
+        if kinds is not None and line[:1].isspace() and line.strip():
+            kinds["parts"].append(line.strip())
+            continue
         close()
         if heading := SECTION.match(line):
             section = heading["title"]
+        elif listed := KIND_LINE.match(line):
+            kinds = {"kind": listed["kind"], "parts": [listed["ids"]], "line": number}
         elif entry := ENTRY.match(line):
             behaviour_id = entry["id"]
             if behaviour_id in first_seen:
@@ -91,7 +113,21 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> list[Behaviour]:
             first_seen[behaviour_id] = number
             current = {"id": behaviour_id, "parts": [entry["text"].strip()], "line": number}
     close()
-    return entries
+    unknown = sorted(set(kind_of) - set(first_seen))
+    if unknown:
+        raise CatalogueError(f"{source}:{kind_of[unknown[0]][1]}: a kind is given to {', '.join(unknown)}, "
+                             "which the catalogue does not list")
+    return [replace(entry, kind=kind_of.get(entry.id, ("", 0))[0]) for entry in entries]
+
+
+def catalogue_version(path: str | Path = CATALOGUE) -> str:
+    """The catalogue's version: ``sha256:`` and the first 12 hex digits of the SHA-256 of its bytes,
+    so two reports made from the same catalogue say the same, and any edit to it shows; ``unknown``
+    when the file cannot be read."""
+    try:
+        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "unknown"
 
 
 def read_catalogue(path: str | Path) -> list[Behaviour]:
@@ -248,8 +284,16 @@ class Coverage:
         return [spec_id for spec_id, tests in self.checked_by.items() if not tests]
 
     @property
+    def kindless(self) -> list[str]:
+        """The ids the catalogue gives no kind (semantics, example or contract), once it gives any id a
+        kind (a catalogue with no kind lines at all does not sort its ids)."""
+        if not any(behaviour.kind for behaviour in self.behaviours):
+            return []
+        return [behaviour.id for behaviour in self.behaviours if not behaviour.kind]
+
+    @property
     def ok(self) -> bool:
-        return not (self.uncovered or self.unknown or self.untagged)
+        return not (self.uncovered or self.unknown or self.untagged or self.kindless)
 
 
 def check(catalogue: str | Path, *folders: str | Path) -> Coverage:

@@ -2,7 +2,14 @@
 
 Each argument is a folder written by ``pytest --conformance-report DIR`` (or
 its report.json). The matrix has one column per implementation, worst
-first, one row per catalogue id, a verdict in each cell and a summary row.
+first, one row per catalogue id with its sentence, and a summary row. Each
+cell is the id's verdict (the worst of its tests that ran) and how many of
+its tests passed, ``fail 2/3``; ``–`` when no test of that run checked the id.
+A legend follows the table.
+
+Formats: markdown (default), text, json, and html (one self-contained page:
+the matrix coloured by verdict, each cell linked to the evidence of its
+failing tests; zmqspec/conformance/html.py).
 Exit status: 0 when no implementation fails, 1 when one has a fail or a
 broken driver, 2 when an input cannot be read.
 """
@@ -18,7 +25,7 @@ from pathlib import Path
 from zmqspec import cli
 from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
 
-FORMATS = ("markdown", "json", "text")
+FORMATS = ("markdown", "json", "text", "html")
 FAILING = (FAIL, BROKEN_DRIVER)
 ABSENT = "–"
 
@@ -107,9 +114,26 @@ def summary_of(column: Column) -> str:
     return ", ".join(f"{counts[verdict]} {verdict}" for verdict in WORST_FIRST if counts[verdict]) or "no tests"
 
 
+def fraction(column: Column, spec_id: str) -> tuple[int, int]:
+    """(tests of the id that passed, tests of the id in the run)."""
+    tests = column.report["catalogue"].get(spec_id, {}).get("tests", [])
+    return sum(test.get("verdict") == PASS for test in tests), len(tests)
+
+
 def cell(column: Column, spec_id: str) -> str:
     verdict = column.verdicts.get(spec_id, UNTESTED)
-    return ABSENT if verdict == UNTESTED else verdict
+    if verdict == UNTESTED:
+        return ABSENT
+    passed, total = fraction(column, spec_id)
+    return f"{verdict} {passed}/{total}" if total else verdict
+
+
+def legend() -> str:
+    from zmqspec.conformance.report import LEGEND
+
+    told = "; ".join(f"{ABSENT if verdict == UNTESTED else verdict}: {meaning}" for verdict, meaning in LEGEND.items())
+    return (f"Each cell: the id's verdict (the worst of its tests that ran) and its tests that passed / "
+            f"its tests run. Verdicts, worst first: {told}.")
 
 
 def as_json(cols: list[Column]) -> str:
@@ -118,7 +142,8 @@ def as_json(cols: list[Column]) -> str:
                              "peer": c.report.get("peer"), "timestamp": c.report.get("timestamp"),
                              "summary": {v: c.counts[v] for v in WORST_FIRST if c.counts[v]}} for c in cols],
         "rows": [{"id": spec_id, "sentence": sentence,
-                  "verdicts": {c.label: c.verdicts.get(spec_id, UNTESTED) for c in cols}}
+                  "verdicts": {c.label: c.verdicts.get(spec_id, UNTESTED) for c in cols},
+                  "passed": {c.label: list(fraction(c, spec_id)) for c in cols}}
                  for spec_id, sentence in rows(cols)],
     }, indent=2) + "\n"
 
@@ -127,10 +152,17 @@ def as_markdown(cols: list[Column]) -> str:
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(str(text).replace("|", "\\|") for text in cells) + " |"
 
-    out = [line(["id", *[c.label for c in cols]]), line(["---"] * (len(cols) + 1))]
-    out += [line([spec_id, *[cell(c, spec_id) for c in cols]]) for spec_id, _ in rows(cols)]
-    out.append(line(["**summary**", *[summary_of(c) for c in cols]]))
-    return "\n".join(out) + "\n"
+    out = [line(["id", *[c.label for c in cols], "behaviour"]), line(["---"] * (len(cols) + 2))]
+    out += [line([spec_id, *[cell(c, spec_id) for c in cols], sentence.replace("\n", " ")])
+            for spec_id, sentence in rows(cols)]
+    out.append(line(["**summary**", *[summary_of(c) for c in cols], "tests per verdict"]))
+    return "\n".join(out) + "\n\n" + legend() + "\n"
+
+
+def as_html(cols: list[Column]) -> str:
+    from zmqspec.conformance import html
+
+    return html.render([html.Column(c.label, c.report) for c in cols], title="zmqspec conformance matrix")
 
 
 def as_text(cols: list[Column]) -> str:
@@ -138,10 +170,11 @@ def as_text(cols: list[Column]) -> str:
     table += [[spec_id, *[cell(c, spec_id) for c in cols]] for spec_id, _ in rows(cols)]
     table.append(["summary", *[summary_of(c) for c in cols]])
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    return "\n".join("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in table) + "\n"
+    body = "\n".join("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in table)
+    return body + "\n\n" + legend() + "\n"
 
 
-RENDER = {"markdown": as_markdown, "json": as_json, "text": as_text}
+RENDER = {"markdown": as_markdown, "json": as_json, "text": as_text, "html": as_html}
 
 
 def main(argv: list[str]) -> int:

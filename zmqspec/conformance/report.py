@@ -2,12 +2,18 @@
 
 ``pytest --conformance-report DIR`` writes
 
-    DIR/report.json   for machines (and for ``python -m zmqspec report``)
-    DIR/report.md     a table: id | behaviour | verdict | tests
+    DIR/report.json   for machines (and for ``python -m zmqspec report``); its JSON Schema is
+                      zmqspec/schemas/conformance-report.json (:data:`SCHEMA`)
+    DIR/report.md     a legend, then a table: id | behaviour | verdict | tests passed | tests,
+                      then the whole evidence of every test that did not pass
+    DIR/report.html   the same as one self-contained page (zmqspec/conformance/html.py)
 
-Results are gathered from ``pytest_runtest_logreport``, which under xdist
-runs in the controller with the reports the workers send; everything the
-verdict needs travels in ``report.user_properties`` (zmqspec/conformance/verdicts.py).
+Each report records the zmqspec version and the catalogue's version (a hash
+of behaviours.md, :func:`zmqspec.conformance.catalogue.catalogue_version`)
+it was made with. Results are gathered from ``pytest_runtest_logreport``,
+which under xdist runs in the controller with the reports the workers send;
+everything the verdict needs travels in ``report.user_properties``
+(zmqspec/conformance/verdicts.py).
 """
 
 from __future__ import annotations
@@ -19,22 +25,33 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, read_catalogue
+from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, catalogue_version, read_catalogue
 from zmqspec.conformance.verdicts import (
     BROKEN_DRIVER, FAIL, PASS, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
     id_verdict, property_of, rank, verdict_of, worst,
 )
 
-FORMAT = "zmqspec-conformance-report/1"
-MESSAGE_LINES = 6
-MESSAGE_WIDTH = 300
+FORMAT = "zmqspec-conformance-report/2"
+SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "conformance-report.json"
 PHASES = ("setup", "call", "teardown")
 FAILING = (FAIL, BROKEN_DRIVER)
+EVIDENCE_PREFIX = "zmqspec nodes"  # the report sections (pytest_plugin) that show the nodes of a failed test
+RERUN_PREFIX = "zmqspec re-run"
+LEGEND = {
+    FAIL: "a MUST is broken: an assertion failed, a node misbehaved",
+    BROKEN_DRIVER: "the driver broke its own protocol, so the behaviour could not be judged (the run fails)",
+    "non-strict": "every MUST holds but a SHOULD does not",
+    XFAIL: "an expected failure, listed in the implementer's xfails file",
+    "not provided": "the implementation has no node for a role the test needs",
+    "skipped": "the test cannot run here (a transport or a tool is missing)",
+    PASS: "everything the test checks holds",
+    UNTESTED: "no test of this run checks the id (shown as – in a matrix)",
+}
 
 
-def first_lines(text: str, count: int = MESSAGE_LINES) -> str:
-    lines = [line.rstrip()[:MESSAGE_WIDTH] for line in str(text).strip().splitlines() if line.strip()]
-    return "\n".join(lines[:count])
+def first_lines(text: str) -> str:
+    """The message whole, without blank lines at either end (evidence is never cut)."""
+    return str(text).strip("\n").rstrip()
 
 
 def message_of(report, verdict: str) -> str:
@@ -61,6 +78,8 @@ class TestResult:
     spec: list[str] = field(default_factory=list)
     phases: dict[str, tuple[str, str]] = field(default_factory=dict)  # when -> (verdict, message)
     duration: float = 0.0
+    nodes: str = ""  # the nodes the test started, when it failed and they are not in its message
+    rerun: str = ""  # the command that re-runs just this test against the same implementation
 
     @property
     def verdict(self) -> str:
@@ -76,8 +95,11 @@ class TestResult:
         return ""
 
     def as_json(self) -> dict:
-        return {"nodeid": self.nodeid, "spec": self.spec, "verdict": self.verdict,
+        made = {"nodeid": self.nodeid, "spec": self.spec, "verdict": self.verdict,
                 "duration": round(self.duration, 3), "message": self.message}
+        if self.verdict != PASS:
+            made.update(nodes=self.nodes, rerun=self.rerun)
+        return made
 
 
 class Collector:
@@ -95,6 +117,11 @@ class Collector:
         verdict = verdict_of(report)
         result.phases[report.when] = (verdict, message_of(report, verdict))
         result.duration += getattr(report, "duration", 0.0) or 0.0
+        for title, content in getattr(report, "sections", ()):
+            if title.startswith(EVIDENCE_PREFIX) and content.strip():
+                result.nodes = (result.nodes + "\n" + content).strip("\n")
+            elif title.startswith(RERUN_PREFIX):
+                result.rerun = content.strip()
 
     def counts(self) -> Counter:
         return Counter(result.verdict for result in self.results.values())
@@ -102,27 +129,49 @@ class Collector:
 
 def load_sentences() -> dict[str, str]:
     """Catalogue id -> sentence, from the catalogue the package carries (empty when it cannot be read)."""
+    return {spec_id: about["sentence"] for spec_id, about in load_catalogue().items()}
+
+
+def load_catalogue() -> dict[str, dict]:
+    """Catalogue id -> {sentence, section, kind}, from the catalogue the package carries (empty when
+    it cannot be read)."""
     try:
-        return {behaviour.id: behaviour.sentence for behaviour in read_catalogue(CATALOGUE)}
+        return {b.id: {"sentence": b.sentence, "section": b.section, "kind": getattr(b, "kind", "")}
+                for b in read_catalogue(CATALOGUE)}
     except CatalogueError:
         return {}
 
 
-def build(collector: Collector, run: dict, sentences: dict[str, str]) -> dict:
+def passed_of(tests: list[dict]) -> int:
+    return sum(test["verdict"] == PASS for test in tests)
+
+
+def build(collector: Collector, run: dict, sentences: dict[str, str] | dict[str, dict]) -> dict:
+    """The report as a dict (report.json). ``sentences`` maps each catalogue id to its sentence, or to
+    {sentence, section, kind} (:func:`load_catalogue`)."""
+    from zmqspec import __version__
+
+    about = {spec_id: value if isinstance(value, dict) else {"sentence": value}
+             for spec_id, value in sentences.items()}
     tests = [collector.results[nodeid].as_json() for nodeid in sorted(collector.results)]
-    by_id: dict[str, list[dict]] = {spec_id: [] for spec_id in sentences}
+    by_id: dict[str, list[dict]] = {spec_id: [] for spec_id in about}
     for test in tests:
         for spec_id in test["spec"]:
             by_id.setdefault(spec_id, []).append(test)
     catalogue = {
-        spec_id: {"sentence": sentences.get(spec_id, ""),
+        spec_id: {"sentence": about.get(spec_id, {}).get("sentence", ""),
+                  "section": about.get(spec_id, {}).get("section", ""),
+                  "kind": about.get(spec_id, {}).get("kind", ""),
                   "verdict": id_verdict(test["verdict"] for test in checked) if checked else UNTESTED,
+                  "passed": passed_of(checked),
                   "tests": checked}
         for spec_id, checked in by_id.items()
     }
     summary = Counter(test["verdict"] for test in tests)
     return {
         "format": FORMAT,
+        "zmqspec_version": __version__,
+        "catalogue_version": catalogue_version(),
         **run,
         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "summary": {verdict: summary[verdict] for verdict in WORST_FIRST if summary[verdict]},
@@ -161,6 +210,11 @@ def describe_hello(driver: dict | None) -> str:
     return "; ".join(parts) or "none"
 
 
+def legend_lines() -> list[str]:
+    return ["Verdicts, worst first: " + "; ".join(f"**{verdict}**: {meaning}" for verdict, meaning in LEGEND.items())
+            + ". *passed* counts the id's tests whose verdict is pass."]
+
+
 def markdown(report: dict) -> str:
     impl = report["implementation"]
     peer = report.get("peer")
@@ -174,29 +228,46 @@ def markdown(report: dict) -> str:
                                            if peer else ""),
         f"- Expected failures: {report.get('xfails') or 'none'}",
         f"- Run: {report['timestamp']}, {len(report['tests'])} tests: {summary}",
+        f"- zmqspec {report.get('zmqspec_version', '?')}, catalogue {report.get('catalogue_version', '?')}",
         "",
-        "| id | behaviour | verdict | tests |",
-        "| --- | --- | --- | --- |",
+        *legend_lines(),
+        "",
+        "| id | behaviour | verdict | passed | tests |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for spec_id, entry in report["catalogue"].items():
         tests = "<br>".join(f"`{test['nodeid'].rsplit('::', 1)[-1]}` ({test['verdict']})" for test in entry["tests"])
         verdict = entry["verdict"]
         shown = f"**{verdict}**" if rank(verdict) > rank(PASS) and verdict != "skipped" else verdict
-        lines.append(f"| {spec_id} | {_cell(entry['sentence'])} | {shown} | {tests or '–'} |")
+        passed = f"{passed_of(entry['tests'])}/{len(entry['tests'])}" if entry["tests"] else "–"
+        lines.append(f"| {spec_id} | {_cell(entry['sentence'])} | {shown} | {passed} | {tests or '–'} |")
     troubled = [test for test in report["tests"] if test["verdict"] != PASS]
     if troubled:
         lines += ["", "## Tests that did not pass", ""]
         for test in troubled:
-            lines += [f"### {test['nodeid']}: {test['verdict']}", ""]
+            ids = ", ".join(test["spec"])
+            lines += [f"### {test['nodeid']}: {test['verdict']}" + (f" ({ids})" if ids else ""), ""]
+            for spec_id in test["spec"]:
+                sentence = report["catalogue"].get(spec_id, {}).get("sentence")
+                if sentence:
+                    lines += [f"> {spec_id}: {sentence}", ""]
             if test["message"]:
                 lines += ["```", test["message"], "```", ""]
+            if test.get("nodes"):
+                lines += ["The nodes it started:", "", "```", test["nodes"], "```", ""]
+            if test.get("rerun"):
+                lines += ["```sh", test["rerun"], "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write(directory: str | Path, report: dict) -> tuple[Path, Path]:
+def write(directory: str | Path, report: dict) -> tuple[Path, ...]:
+    """Write report.json, report.md and report.html to ``directory``; return their paths."""
+    from zmqspec.conformance import html
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    as_json, as_md = directory / "report.json", directory / "report.md"
+    as_json, as_md, as_html = directory / "report.json", directory / "report.md", directory / "report.html"
     as_json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     as_md.write_text(markdown(report), encoding="utf-8")
-    return as_json, as_md
+    as_html.write_text(html.render_report(report), encoding="utf-8")
+    return as_json, as_md, as_html

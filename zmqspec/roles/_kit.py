@@ -38,8 +38,20 @@ import sys
 import threading
 
 from zmqspec import cli
-from zmqspec.cli import non_negative_int, positive_int  # noqa: F401  (the roles' option types)
-from zmqspec.contract import BIND, DEFAULT_BIND, NEEDED, READY_PREFIX, ROLES, Socket
+from zmqspec.contract import (
+    BIND,
+    COMMON_OPTIONS,
+    DEFAULT_BIND,
+    ENDPOINT,
+    FLAG,
+    INT,
+    NEEDED,
+    READY_PREFIX,
+    ROLES,
+    TCP_PORT_MAX,
+    Option,
+    Socket,
+)
 
 CLOSE_LINGER_MS = 1000
 PARENT = os.getppid()  # the parent as early as the node can see it, for die_with_parent's check
@@ -58,43 +70,79 @@ class UsageError(NodeError):
 
 
 def parser(role: str, description: str) -> argparse.ArgumentParser:
-    """A node's parser: one line and exit 2 on a usage error, and the options every node has."""
+    """A node's parser: one line and exit 2 on a usage error, and the options the role table gives
+    every node (:data:`zmqspec.contract.COMMON_OPTIONS`); the driver's, which has no other."""
     p = cli.parser(f"zmqspec {role}", description)
-    p.add_argument(
-        "--accept-zmtp2", action="store_true",
-        help="also take ZMTP/2.0 peers (JeroMQ 0.3, libzmq 3.2); libzmq then takes ZMTP/1.0 ones too, "
-             "that is any bytes not starting with 0xFF (docs/contract.md, 'ZMTP 3 only')",
-    )
+    for option in COMMON_OPTIONS:
+        add_option(p, option)
     return p
 
 
 def role_parser(role: str, description: str) -> argparse.ArgumentParser:
-    """A node's parser, with ``--bind`` / ``--connect`` options for every socket of the role (the role table)."""
-    p = parser(role, description)
-    for sock in ROLES[role].sockets:
-        endpoint_options(p, sock)
+    """A node's parser, derived from the role table: ``--bind`` / ``--connect`` for every socket of
+    the role, then every option of the role, each with its type, range, default and required-ness,
+    then the common ones. A node has no option the table does not list."""
+    p = cli.parser(f"zmqspec {role}", description)
+    for option in ROLES[role].all_options:
+        add_option(p, option)
     return p
 
 
-def endpoint_options(p: argparse.ArgumentParser, socket: Socket) -> None:
-    """Add ``--{prefix}bind`` and ``--{prefix}connect`` for one socket of the role table."""
-    dest = socket.prefix.replace("-", "_")
-    default = {BIND: f"; default: bind {DEFAULT_BIND}", NEEDED: "; one of the two is needed"}.get(socket.default, "")
-    shown = f"the {socket.type} socket {socket.name!r}{socket.what}"
-    p.add_argument(
-        socket.bind_option, dest=f"{dest}bind", action="append", default=[],
-        metavar="ENDPOINT", help=f"bind {shown} (repeatable{default})",
-    )
-    p.add_argument(
-        socket.connect_option, dest=f"{dest}connect", action="append", default=[],
-        metavar="ENDPOINT", help=f"connect {shown} (repeatable)",
-    )
+def parse(role: str, description: str, argv: list[str]) -> argparse.Namespace:
+    """Parse a node's command line as the role table says, doing every check of the contract's first
+    step (:data:`zmqspec.contract.ARGUMENT_CHECKS`) before any socket exists: the parser's (unknown
+    options, types, ranges, required options), then options that must be in order, then the sockets
+    that need an endpoint. A problem: one line on stderr, exit 2."""
+    spec = ROLES[role]
+    p = role_parser(role, description)
+    args = p.parse_args(argv)
+    for low, high in spec.ordered:
+        if getattr(args, spec.option(low).dest) > getattr(args, spec.option(high).dest):
+            p.error(f"{low} {getattr(args, spec.option(low).dest)} is larger than "
+                    f"{high} {getattr(args, spec.option(high).dest)}")
+    for socket in spec.needed:
+        binds, connects = endpoints_of(args, socket)
+        if not binds and not connects:
+            p.error(f"the {socket.type} socket {socket.name!r} needs an endpoint ({socket.connect_option} "
+                    f"or {socket.bind_option})")
+    return args
+
+
+def ranged_int(option: Option):
+    """An argparse type for an integer option of the table: a decimal integer from ``min`` to ``max``."""
+
+    def convert(text: str) -> int:
+        digits = text[1:] if text[:1] in ("+", "-") else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise argparse.ArgumentTypeError(f"must be a decimal integer, got {text!r}")
+        value = int(text)
+        if not option.in_range(value):
+            raise argparse.ArgumentTypeError(f"must be from {option.min} to {option.max}, got {value}")
+        return value
+
+    convert.__name__ = "integer"  # what argparse's own messages call the type
+    return convert
+
+
+def add_option(p: argparse.ArgumentParser, option: Option) -> None:
+    """Add one option of the role table to a parser."""
+    if option.kind == FLAG:
+        p.add_argument(option.name, dest=option.dest, action="store_true", help=option.help)
+        return
+    if option.kind == ENDPOINT:
+        p.add_argument(option.name, dest=option.dest, action="append", default=[],
+                       metavar=option.metavar, help=option.help)
+        return
+    p.add_argument(option.name, dest=option.dest, type=ranged_int(option) if option.kind == INT else str,
+                   default=option.default, required=option.required, metavar=option.metavar or None,
+                   action="append" if option.repeatable else "store",
+                   help=f"{option.help} [{option.min}..{option.max}]" if option.kind == INT else option.help)
 
 
 def endpoints_of(args: argparse.Namespace, socket: Socket) -> tuple[list[str], list[str]]:
     """The endpoints the command line gave one socket: (binds, connects)."""
-    dest = socket.prefix.replace("-", "_")
-    return getattr(args, f"{dest}bind"), getattr(args, f"{dest}connect")
+    bind, connect = socket.options
+    return getattr(args, bind.dest), getattr(args, connect.dest)
 
 
 def attach_socket(sock, args: argparse.Namespace, role: str, name: str) -> list[str]:
@@ -140,8 +188,8 @@ def check_endpoint(endpoint: str) -> None:
     """Refuse a tcp port libzmq would take modulo 65536 (it binds 99999 as 34463)."""
     transport, _, address = endpoint.partition("://")
     port = address.rpartition(":")[2]
-    if transport == "tcp" and port.isdigit() and int(port) > 65535:
-        raise NodeError(f"bad endpoint {endpoint}: port {port} is beyond 65535 (EINVAL)")
+    if transport == "tcp" and port.isdigit() and int(port) > TCP_PORT_MAX:
+        raise NodeError(f"bad endpoint {endpoint}: port {port} is beyond {TCP_PORT_MAX} (EINVAL)")
 
 
 def attach(sock, binds: list[str], connects: list[str], default_bind: str | None = None) -> list[str]:

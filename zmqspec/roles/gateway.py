@@ -14,8 +14,7 @@ ROLE = "gateway"
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: relay(args))
 
 

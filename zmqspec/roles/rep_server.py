@@ -13,9 +13,7 @@ ROLE = "rep-server"
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    p.add_argument("--name", default="server", help="the name put in front of every reply (default: server)")
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: serve(args))
 
 

@@ -27,8 +27,7 @@ POLL_MS = 100  # how often a reply wait looks at whether standard input has ende
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: converse(args))
 
 

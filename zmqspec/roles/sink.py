@@ -29,8 +29,7 @@ TEN_MARKS = ":" + "." * 9  # the marks of ten results in a row, from a multiple 
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: gather(args))
 
 

@@ -22,11 +22,7 @@ HELLO_INTERVAL_MS = 10
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    p.add_argument("--subscribers", type=_kit.positive_int, required=True, help="how many subscribers to wait for")
-    p.add_argument("--count", type=_kit.non_negative_int, default=1000, help="how many updates to publish (default 1000)")
-    p.add_argument("--seed", type=int, default=None, help="seed the random updates")
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: publish(args))
 
 

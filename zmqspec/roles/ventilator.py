@@ -1,44 +1,40 @@
 """ventilator: the seed's task ventilator (catalogue PP-2).
 
-Binds a PUSH socket for the workers, connects a second PUSH to the sink and
-sends it N as 8 bytes big-endian, prints ``START VENT SERVER``, waits for a
-line on standard input after ``> IF YOU'RE READY, PRESS ENTER TO START``,
-deals N workloads (each a random integer 1..99, in milliseconds, as
-decimal text), prints ``TOTAL EXPECTED COST: {sum}``, and quits after
-``PRESS ENTER TO QUIT``. Unlike the seed it keeps every queued task on the
-way out (the seed's ``ctx.destroy()`` could drop them). End of input at
-either prompt means quit at once (NC-3): what it could not deliver yet (the
+Binds a PUSH socket for the workers, connects a second PUSH to the sink,
+prints ``START VENT SERVER`` and its ready line, then sends the sink N as 8
+bytes big-endian, waits for a line on standard input after
+``> IF YOU'RE READY, PRESS ENTER TO START``, deals N workloads (each a
+random integer 1..99, in milliseconds, as decimal text), prints
+``TOTAL EXPECTED COST: {sum}``, and quits after ``PRESS ENTER TO QUIT``.
+Unlike the seed it keeps every queued task on the way out (the seed's
+``ctx.destroy()`` could drop them). End of input at either prompt means quit,
+within the node's usual linger (NC-3): what it could not deliver by then (the
 count for a sink that is gone, tasks for workers that are gone) is dropped.
+
+With ``--sink-bind`` the sink connects to the ventilator, and a bound PUSH
+with no peer cannot send: N waits for the first sink to connect. The ready
+line comes first, so the harness (or a person) can start that sink, and
+end of input while N waits ends the ventilator (the lifeline, contract
+section 3), as it does at either prompt (catalogue PP-19).
 """
 
 from __future__ import annotations
 
+import queue
 import random
 import sys
+import threading
 
 from zmqspec.roles import _kit
-from zmqspec.roles.worker import MAX_WORKLOAD_MS
 
 ROLE = "ventilator"
+LIFELINE_MS = 50  # while N waits for a sink: how often end of input is looked for
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    p.add_argument("--tasks", type=_kit.non_negative_int, default=100_000, help="N, how many tasks (default 100000)")
-    p.add_argument("--cost-min", type=_kit.non_negative_int, default=1, help="smallest workload in ms (default 1)")
-    p.add_argument("--cost-max", type=_kit.non_negative_int, default=99,
-                   help=f"largest workload in ms (default 99, at most {MAX_WORKLOAD_MS})")
-    p.add_argument("--zero-cost", action="store_true", help="every workload 0 ms (for throughput measurements)")
-    p.add_argument("--seed", type=int, default=None, help="seed the random workloads")
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     if args.zero_cost:
         args.cost_min = args.cost_max = 0
-    if args.cost_min > args.cost_max:
-        p.error("--cost-min is larger than --cost-max")
-    if args.cost_max > MAX_WORKLOAD_MS:
-        p.error(f"--cost-max must be at most {MAX_WORKLOAD_MS} ms (a worker skips a longer task), got {args.cost_max}")
-    if not args.sink_bind and not args.sink_connect:
-        p.error("needs the sink's endpoint (--sink-connect)")
     return _kit.run(ROLE, lambda: ventilate(args))
 
 
@@ -66,25 +62,58 @@ def ventilate(args) -> int:
     tasks.linger = sink.linger = -1  # every queued task is delivered on the way out
     bound_tasks = _kit.attach_socket(tasks, args, ROLE, "tasks")
     bound_sink = _kit.attach_socket(sink, args, ROLE, "sink")
-    sink.send(args.tasks.to_bytes(8, "big"))
     _kit.say("START VENT SERVER")
     _kit.ready(tasks=bound_tasks, sink=bound_sink)
+    lines = StdinLines()
+    if not tell_the_sink(sink, args.tasks, lines):
+        return quit_early(tasks, sink)
     _kit.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
-    if not sys.stdin.buffer.readline():
-        return quit_now(tasks, sink)
+    if lines.next() is None:
+        return quit_early(tasks, sink)
     _kit.say()
     total = deal(tasks, args)
     _kit.say(f"TOTAL EXPECTED COST: {total}")
     _kit.say("PRESS ENTER TO QUIT", end="")
-    if not sys.stdin.buffer.readline():
-        return quit_now(tasks, sink)
+    if lines.next() is None:
+        return quit_early(tasks, sink)
     _kit.say()
     return 0
 
 
-def quit_now(*sockets) -> int:
-    """End of input: the parent is gone or wants the node gone, which beats delivering what is
-    still queued (contract section 3, NC-3): drop it instead of lingering for peers that may never come."""
-    for sock in sockets:
-        sock.linger = 0
+class StdinLines:
+    """Standard input's lines, read by a thread of their own, so that end of input is seen while the
+    ventilator waits on a socket. ``next()`` gives the next line (bytes), or None at end of input."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[bytes | None] = queue.Queue()
+        self.ended = threading.Event()
+        threading.Thread(target=self.read, name="stdin-lines", daemon=True).start()
+
+    def read(self) -> None:
+        stream = sys.stdin.buffer if sys.stdin else None
+        while stream is not None and (line := stream.readline()):
+            self.queue.put(line)
+        self.queue.put(None)
+        self.ended.set()
+
+    def next(self) -> bytes | None:
+        return self.queue.get()
+
+
+def tell_the_sink(sink, tasks: int, lines: StdinLines) -> bool:
+    """Send N to the sink, once its socket can send (with --sink-bind: once a sink has connected);
+    False if standard input ends first."""
+    import zmq
+
+    while not sink.poll(LIFELINE_MS, zmq.POLLOUT):
+        if lines.ended.is_set():
+            return False
+    sink.send(tasks.to_bytes(8, "big"), zmq.NOBLOCK)
+    return True
+
+
+def quit_early(tasks, sink) -> int:
+    """End of input at either prompt: quit, leaving at most the node's usual linger to deliver what
+    is still queued (a sink or workers that never come must not hold the ventilator; NC-3)."""
+    tasks.linger = sink.linger = _kit.CLOSE_LINGER_MS
     return 0

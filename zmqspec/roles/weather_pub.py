@@ -18,20 +18,7 @@ SEQ_MODULUS = 1_000_000
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    p.add_argument("--count", type=_kit.non_negative_int, default=0,
-                   help="stop after this many updates (default 0: never stop)")
-    p.add_argument("--rate", type=_kit.non_negative_int, default=0,
-                   help="at most this many updates a second (default 0: as fast as possible)")
-    p.add_argument("--zip-min", type=int, default=1, help="smallest zipcode (default 1)")
-    p.add_argument("--zip-max", type=int, default=99999, help="largest zipcode (default 99999)")
-    p.add_argument("--first-seq", type=_kit.non_negative_int, default=0,
-                   help="the seq of the first update (default 0)")
-    p.add_argument("--seed", type=int, default=None, help="seed the random updates, for a repeatable stream")
-    p.add_argument("--sndhwm", type=_kit.non_negative_int, default=None, help="the PUB socket's send high-water mark")
-    args = p.parse_args(argv)
-    if not 1 <= args.zip_min <= args.zip_max <= 99999:
-        p.error("need 1 <= --zip-min <= --zip-max <= 99999")
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: publish(args))
 
 

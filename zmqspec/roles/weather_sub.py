@@ -20,10 +20,7 @@ UPDATE = re.compile(r"\s*(\S+)\s+([+-]?[0-9]+)\s+[+-]?[0-9]+\s+[0-9]+\s*")
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    p.add_argument("--filter", default="10001", help="the zipcode prefix to subscribe to (default 10001; '' for all)")
-    p.add_argument("--count", type=_kit.positive_int, default=50, help="how many updates to average (default 50)")
-    args = p.parse_args(argv)
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: average(args))
 
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import time
 
+from zmqspec.contract import MAX_WORKLOAD_MS  # a task asking for more is malformed
 from zmqspec.roles import _kit
 
 ROLE = "worker"
 KILL = b"KILL"
-MAX_WORKLOAD_MS = 60_000  # a task asking for more is malformed, not a reason to sleep for years
 MAX_MESSAGE_BYTES = 64 * 1024  # ZMQ_MAXMSGSIZE of the task and kill sockets
 SHOWN_BYTES = 40
 BATCH = 1000  # zero-cost tasks whose marks are written at once
@@ -35,12 +35,7 @@ ZMTP2_GRACE_S = 0.5  # with --accept-zmtp2: how long a connected peer has to rep
 
 
 def main(argv: list[str]) -> int:
-    p = _kit.role_parser(ROLE, __doc__)
-    p.add_argument("--wait-connected", action="store_true",
-                   help="print the ready line only once every connect has completed its ZMTP handshake")
-    args = p.parse_args(argv)
-    if not (args.bind or args.connect) or not (args.sink_bind or args.sink_connect):
-        p.error("needs the ventilator's (--connect) and the sink's (--sink-connect) endpoints")
+    args = _kit.parse(ROLE, __doc__, argv)
     return _kit.run(ROLE, lambda: work(args))
 
 

@@ -27,14 +27,11 @@ PROMPTLY = 5.0
 
 
 def stranded_arguments(role: str) -> list[str]:
-    """The role's required options, and every socket that does not bind by default connected to a
-    tcp endpoint nobody listens on (a fresh one each)."""
-    args = list(ROLES[role].required_args)
+    """The role's required options (the role table), and every socket that does not bind by default
+    connected to a tcp endpoint nobody listens on (a fresh one each)."""
+    args = ROLES[role].start_args(lambda _sock: vacant_tcp_endpoint(), every_socket=True)
     if role == "weather-pub":
         args += ["--rate", "100"]
-    for sock in ROLES[role].sockets:
-        if not sock.binds_by_default:
-            args += [sock.connect_option, vacant_tcp_endpoint()]
     return args
 
 

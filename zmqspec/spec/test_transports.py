@@ -307,9 +307,9 @@ def test_driver_req_resumes_after_its_server_restarts(nodes, driver):
 
 # -- TR-5: clear errors -----------------------------------------------------
 
-# Roles whose first socket is told to bind a busy endpoint: the node needs no other endpoint to start.
-BINDING_ROLES = [(role, ROLES[role].sockets[0].bind_option)
-                 for role in ("rep-server", "req-client", "gateway", "weather-pub", "weather-sub", "sink", "sync-pub")]
+# Every role with sockets (the role table): its first socket is told to bind a busy endpoint, and it
+# is given all else it needs to start (contract section 6: the command line is checked first).
+BINDING_ROLES = [(name, role.sockets[0].bind_option) for name, role in ROLES.items() if role.sockets]
 
 
 @pytest.mark.spec("TR-5")
@@ -318,7 +318,10 @@ def test_node_given_a_busy_endpoint_exits_non_zero_naming_eaddrinuse(nodes, driv
     """A node told to bind an endpoint already bound fails at once: one line on stderr naming
     EADDRINUSE and the endpoint, a non-zero exit status, and no ready line."""
     busy = driver.socket("PAIR").bind("tcp://127.0.0.1:*")
-    node = nodes.start(role, option, busy, *ROLES[role].required_args, ready=False)
+    elsewhere = driver.socket("PAIR").bind("tcp://127.0.0.1:*")  # where its other sockets connect
+    spec = ROLES[role]
+    node = nodes.start(role, option, busy, *spec.start_args(lambda sock: elsewhere, leave_out=(spec.sockets[0].name,)),
+                       ready=False)
     status = node.wait_exit(timeout=10)
     assert status != 0, f"{node.name} exited 0 although its endpoint was busy"
     line = one_line(node.stderr)
@@ -348,8 +351,10 @@ def test_binding_an_endpoint_already_bound_fails_with_eaddrinuse(driver, endpoin
 def test_node_given_an_unknown_option_exits_2_with_one_line(nodes, role):
     """A node given an option it does not know exits 2 with one line naming that option,
     without claiming to be ready."""
-    # the role's required options are given, so the parser's first complaint is the unknown one
-    node = nodes.start(role, "--no-such-option", *ROLES[role].required_args, ready=False)
+    # the role's required options and needed endpoints are given, so the only problem is the unknown
+    # option; the command line is checked before any socket (contract section 6), so none is used
+    node = nodes.start(role, "--no-such-option", *ROLES[role].start_args(lambda sock: "tcp://127.0.0.1:*"),
+                       ready=False)
     assert node.wait_exit(timeout=10) == 2, f"{node.name} ended with {node.status()}"
     line = one_line(node.stderr)
     assert "--no-such-option" in line, f"the error line does not name the option: {line!r}"

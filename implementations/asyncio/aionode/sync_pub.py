@@ -17,7 +17,7 @@ def main(argv: list[str]) -> int:
     node.endpoint_options(p, "sync")
     p.add_argument("--subscribers", type=node.positive, required=True, help="N, subscribers to wait for")
     p.add_argument("--count", type=node.count, default=1000, help="M, updates to publish (default 1000)")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=node.seed, default=None)
     return node.run("sync-pub", publish, p.parse_args(argv))
 
 

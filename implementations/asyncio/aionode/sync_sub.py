@@ -14,7 +14,9 @@ def main(argv: list[str]) -> int:
     p = node.options("sync-sub", __doc__)
     node.endpoint_options(p, "sub", main=True)
     node.endpoint_options(p, "sync")
-    return node.run("sync-sub", subscribe, p.parse_args(argv))
+    args = p.parse_args(argv)
+    node.need_endpoints(p, args, ("sub", "--connect"), ("sync", "--sync-connect"))
+    return node.run("sync-sub", subscribe, args)
 
 
 async def subscribe(n: node.Node, args) -> None:

@@ -7,6 +7,7 @@ import zmq
 from aionode import node
 
 MAX_WORKLOAD_MS = 60_000  # the largest workload a worker takes (contract, "worker")
+LIFELINE_MS = 50  # while N waits for a sink: how often end of input is looked for
 
 
 def main(argv: list[str]) -> int:
@@ -14,10 +15,12 @@ def main(argv: list[str]) -> int:
     node.endpoint_options(p, "tasks", main=True)
     node.endpoint_options(p, "sink")
     p.add_argument("--tasks", type=node.count, default=100_000, help="N (default 100000)")
-    p.add_argument("--cost-min", type=node.count, default=1, help="smallest workload in ms (default 1)")
-    p.add_argument("--cost-max", type=node.count, default=99, help="largest workload in ms (default 99)")
+    p.add_argument("--cost-min", type=node.ranged(0, MAX_WORKLOAD_MS), default=1,
+                   help="smallest workload in ms (default 1)")
+    p.add_argument("--cost-max", type=node.ranged(0, MAX_WORKLOAD_MS), default=99,
+                   help="largest workload in ms (default 99)")
     p.add_argument("--zero-cost", action="store_true", help="every workload 0 ms")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=node.seed, default=None)
     args = p.parse_args(argv)
     if not (args.sink_bind or args.sink_connect):
         p.error("the sink's endpoint is required (--sink-connect)")
@@ -34,9 +37,16 @@ async def ventilate(n: node.Node, args) -> None:
     tasks, sink = n.socket(zmq.PUSH, linger=-1), n.socket(zmq.PUSH, linger=-1)  # deliver all before exiting
     bound_tasks = n.attach(tasks, args.tasks_bind, args.tasks_connect)
     bound_sink = n.attach(sink, args.sink_bind, args.sink_connect, default=None)
-    await sink.send(args.tasks.to_bytes(8, "big"))
     node.say("START VENT SERVER")
     n.ready(tasks=bound_tasks, sink=bound_sink)
+    # N after the ready line: with --sink-bind no sink is there yet, and a PUSH with no peer cannot
+    # send; meanwhile end of input still ends the ventilator (contract, "ventilator"; PP-19)
+    while not await sink.poll(LIFELINE_MS, zmq.POLLOUT):
+        if n.stdin.at_eof():
+            for sock in (tasks, sink):
+                sock.linger = 0
+            return
+    await sink.send(args.tasks.to_bytes(8, "big"))
     node.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
     if await n.line() is None:
         for sock in (tasks, sink):

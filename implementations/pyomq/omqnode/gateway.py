@@ -9,7 +9,9 @@ def main(argv: list[str]) -> int:
     p = node.options("gateway", __doc__)
     node.endpoint_options(p, "frontend")
     node.endpoint_options(p, "backend")
-    return node.run("gateway", relay, p.parse_args(argv))
+    args = p.parse_args(argv)
+    node.need_endpoints(p, args, ("backend", "--backend-connect"))
+    return node.run("gateway", relay, args)
 
 
 def relay(n: node.Node, args) -> None:

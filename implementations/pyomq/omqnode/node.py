@@ -55,18 +55,35 @@ def endpoint_options(p: Options, socket: str, main: bool = False) -> None:
                        metavar="ENDPOINT", help=f"{verb} the {socket} socket (repeatable)")
 
 
-def count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+INT_MAX = 2**31 - 1  # the largest count the contract's options take (section 6)
 
 
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+def ranged(low: int, high: int):
+    """An argparse type: a decimal integer from ``low`` to ``high`` (contract section 6's ranges)."""
+
+    def integer(text: str) -> int:
+        digits = text[1:] if text[:1] in ("+", "-") else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise argparse.ArgumentTypeError(f"must be a decimal integer, got {text!r}")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+
+    return integer
+
+
+count = ranged(0, INT_MAX)
+positive = ranged(1, INT_MAX)
+seed = ranged(0, 2**32 - 1)
+
+
+def need_endpoints(p: Options, args, *sockets: tuple[str, str]) -> None:
+    """Exit 2 for a socket given no endpoint that needs one, before any socket is opened (contract
+    section 6, the order of the checks). ``sockets``: (socket name, its connect option)."""
+    for socket, option in sockets:
+        if not getattr(args, f"{socket}_bind") and not getattr(args, f"{socket}_connect"):
+            p.error(f"the {socket} socket needs an endpoint ({option})")
 
 
 def say(text: str = "", end: str = "\n") -> None:

@@ -13,7 +13,9 @@ from omqnode import node
 def main(argv: list[str]) -> int:
     p = node.options("req-client", __doc__)
     node.endpoint_options(p, "req", main=True)
-    return node.run("req-client", converse, p.parse_args(argv), reads_stdin=True)
+    args = p.parse_args(argv)
+    node.need_endpoints(p, args, ("req", "--connect"))
+    return node.run("req-client", converse, args, reads_stdin=True)
 
 
 def converse(n: node.Node, args) -> None:

@@ -1,12 +1,16 @@
 """ventilator: tells the sink N, then deals N workloads on a PUSH socket once Enter is pressed (PP-2)."""
 
+import errno
+import queue
 import random
+import threading
 
 import pyomq as zmq
 
 from omqnode import node
 
 MAX_WORKLOAD_MS = 60_000  # the largest workload a worker takes (contract, "worker")
+LIFELINE_MS = 50  # while N waits for a sink: how often end of input is looked for
 
 
 def main(argv: list[str]) -> int:
@@ -14,10 +18,12 @@ def main(argv: list[str]) -> int:
     node.endpoint_options(p, "tasks", main=True)
     node.endpoint_options(p, "sink")
     p.add_argument("--tasks", type=node.count, default=100_000, help="N (default 100000)")
-    p.add_argument("--cost-min", type=node.count, default=1, help="smallest workload in ms (default 1)")
-    p.add_argument("--cost-max", type=node.count, default=99, help="largest workload in ms (default 99)")
+    p.add_argument("--cost-min", type=node.ranged(0, MAX_WORKLOAD_MS), default=1,
+                   help="smallest workload in ms (default 1)")
+    p.add_argument("--cost-max", type=node.ranged(0, MAX_WORKLOAD_MS), default=99,
+                   help="largest workload in ms (default 99)")
     p.add_argument("--zero-cost", action="store_true", help="every workload 0 ms")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=node.seed, default=None)
     args = p.parse_args(argv)
     if not (args.sink_bind or args.sink_connect):
         p.error("the sink's endpoint is required (--sink-connect)")
@@ -34,11 +40,15 @@ def ventilate(n: node.Node, args) -> None:
     tasks, sink = n.socket(zmq.PUSH, linger=-1), n.socket(zmq.PUSH, linger=-1)  # deliver all before exiting
     bound_tasks = n.attach(tasks, args.tasks_bind, args.tasks_connect)
     bound_sink = n.attach(sink, args.sink_bind, args.sink_connect, default=None)
-    sink.send(args.tasks.to_bytes(8, "big"))
     node.say("START VENT SERVER")
     n.ready(tasks=bound_tasks, sink=bound_sink)
+    lines = Lines()
+    if not tell_the_sink(sink, args.tasks, lines):
+        for sock in (tasks, sink):
+            sock.setsockopt(zmq.LINGER, 0)
+        return
     node.say("> IF YOU'RE READY, PRESS ENTER TO START", end="")
-    if node.line() is None:
+    if lines.next() is None:
         for sock in (tasks, sink):
             sock.setsockopt(zmq.LINGER, 0)  # told to quit before starting: nothing is owed
         return
@@ -51,5 +61,40 @@ def ventilate(n: node.Node, args) -> None:
         tasks.send(str(workload).encode())
     node.say(f"TOTAL EXPECTED COST: {total}")
     node.say("PRESS ENTER TO QUIT", end="")
-    node.line()
+    lines.next()
     node.say()
+
+
+class Lines:
+    """Standard input's lines, read by a thread, so that end of input is seen while N waits."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[bytes | None] = queue.Queue()
+        self.ended = threading.Event()
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self) -> None:
+        while (line := node.line()) is not None:
+            self.queue.put(line)
+        self.queue.put(None)
+        self.ended.set()
+
+    def next(self) -> bytes | None:
+        return self.queue.get()
+
+
+def tell_the_sink(sink, tasks: int, lines: Lines) -> bool:
+    """Send N once the sink socket can (with --sink-bind: once a sink has connected; a PUSH with no
+    peer cannot send), after the ready line; False if standard input ends first (PP-19)."""
+    sink.setsockopt(zmq.SNDTIMEO, LIFELINE_MS)  # pyomq: SNDTIMEO, not DONTWAIT (see node.py)
+    while True:
+        try:
+            sink.send(tasks.to_bytes(8, "big"))
+        except zmq.ZMQError as exc:
+            if exc.errno != errno.EAGAIN:
+                raise
+            if lines.ended.is_set():
+                return False
+            continue
+        sink.setsockopt(zmq.SNDTIMEO, -1)
+        return True

@@ -19,7 +19,9 @@ def main(argv: list[str]) -> int:
     node.endpoint_options(p, "sub", main=True)
     p.add_argument("--filter", default="10001", help="zipcode prefix (default 10001)")
     p.add_argument("--count", type=node.positive, default=50, help="updates to average (default 50)")
-    return node.run("weather-sub", average, p.parse_args(argv))
+    args = p.parse_args(argv)
+    node.need_endpoints(p, args, ("sub", "--connect"))
+    return node.run("weather-sub", average, args)
 
 
 def zipcode_and_temperature(text: str) -> tuple[str, int] | None:

@@ -25,7 +25,9 @@ def main(argv: list[str]) -> int:
     node.endpoint_options(p, "kill")
     p.add_argument("--wait-connected", action="store_true",
                    help="print the ready line only once every connect has completed its handshake")
-    return node.run("worker", work, p.parse_args(argv))
+    args = p.parse_args(argv)
+    node.need_endpoints(p, args, ("tasks", "--connect"), ("sink", "--sink-connect"))
+    return node.run("worker", work, args)
 
 
 def workload_ms(task: bytes) -> int | None:

@@ -1,0 +1,101 @@
+package org.zmqspec.jeromq6;
+
+import java.util.HashMap;
+import java.util.Map;
+import zmq.ZError;
+
+/**
+ * A failed JeroMQ call, named the libzmq/POSIX way ("EAGAIN", "EFSM"...).
+ *
+ * JeroMQ 0.6.0 still numbers its errors like BSD (EAGAIN is 35, EADDRINUSE 48),
+ * so a number means nothing to the suite: only the names below travel.
+ * Its core API (zmq.ZMQ, zmq.SocketBase) reports nearly every refusal as an
+ * errno, as libzmq does; the few that are Java exceptions (a value the option
+ * parser rejects, an unknown protocol in some paths) go through {@link #of}.
+ */
+class ZmqFailure extends Exception {
+    private static final Map<Integer, String[]> NAMES = new HashMap<>();
+
+    static {
+        name(ZError.ENOENT, "ENOENT", "No such file or directory");
+        name(ZError.EINTR, "EINTR", "Interrupted system call");
+        name(ZError.EACCESS, "EACCES", "Permission denied");
+        name(ZError.EFAULT, "EFAULT", "Bad address");
+        name(ZError.EINVAL, "EINVAL", "Invalid argument");
+        name(ZError.EAGAIN, "EAGAIN", "Resource temporarily unavailable");
+        name(ZError.EINPROGRESS, "EINPROGRESS", "Operation now in progress");
+        name(ZError.EPROTONOSUPPORT, "EPROTONOSUPPORT", "Protocol not supported");
+        name(ZError.ENOTSUP, "ENOTSUP", "Operation not supported");
+        name(ZError.EADDRINUSE, "EADDRINUSE", "Address already in use");
+        name(ZError.EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address");
+        name(ZError.ENETDOWN, "ENETDOWN", "Network is down");
+        name(ZError.ENOBUFS, "ENOBUFS", "No buffer space available");
+        name(ZError.EISCONN, "EISCONN", "Transport endpoint is already connected");
+        name(ZError.ENOTCONN, "ENOTCONN", "Transport endpoint is not connected");
+        name(ZError.ECONNREFUSED, "ECONNREFUSED", "Connection refused");
+        name(ZError.EHOSTUNREACH, "EHOSTUNREACH", "Host unreachable");
+        name(ZError.ECANCELED, "ECANCELED", "Operation canceled");
+        name(ZError.ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
+        name(ZError.EMSGSIZE, "EMSGSIZE", "Message too long");
+        name(ZError.EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
+        name(ZError.ENETUNREACH, "ENETUNREACH", "Network is unreachable");
+        name(ZError.ECONNABORTED, "ECONNABORTED", "Software caused connection abort");
+        name(ZError.ECONNRESET, "ECONNRESET", "Connection reset by peer");
+        name(ZError.ETIMEDOUT, "ETIMEDOUT", "Connection timed out");
+        name(ZError.ENETRESET, "ENETRESET", "Connection aborted by network");
+        name(ZError.EFSM, "EFSM", "Operation cannot be accomplished in current state");
+        name(ZError.ENOCOMPATPROTO, "ENOCOMPATPROTO", "The protocol is not compatible with the socket type");
+        name(ZError.ETERM, "ETERM", "Context was terminated");
+        name(ZError.EMTHREAD, "EMTHREAD", "No thread available");
+        name(ZError.EIOEXC, "EIOEXC", "I/O exception");
+        name(ZError.ESOCKET, "ESOCKET", "Socket error");
+        name(ZError.EMFILE, "EMFILE", "Too many open files");
+        name(ZError.EPROTO, "EPROTO", "Protocol error");
+    }
+
+    private static void name(int number, String name, String text) {
+        NAMES.put(number, new String[] {name, text});
+    }
+
+    final String errno;
+
+    ZmqFailure(String errno, String message) {
+        super(message);
+        this.errno = errno;
+    }
+
+    /** The failure JeroMQ reported with an errno value (after a call returned false or null). */
+    static ZmqFailure errno(int number) {
+        String[] known = NAMES.get(number);
+        return known != null ? new ZmqFailure(known[0], known[1])
+                             : new ZmqFailure("E" + number, "JeroMQ error " + number);
+    }
+
+    static String describe(int number) {
+        String[] known = NAMES.get(number);
+        return known != null ? known[1] : "JeroMQ error " + number;
+    }
+
+    /**
+     * A Java exception thrown by JeroMQ, as the errno libzmq sets on the same path:
+     * a ZMQException carries its errno; an unknown transport at bind/connect
+     * (UnsupportedOperationException, IllegalArgumentException "Unknown protocol") is EPROTONOSUPPORT;
+     * an operation a socket type does not have (UnsupportedOperationException elsewhere) is ENOTSUP;
+     * anything else (a value the option parser rejects...) is EINVAL.
+     * The message keeps JeroMQ's own words, so a report shows what really happened.
+     */
+    static ZmqFailure of(RuntimeException thrown, String during) {
+        String words = thrown.getClass().getSimpleName() + (thrown.getMessage() != null ? ": " + thrown.getMessage() : "");
+        if (thrown instanceof org.zeromq.ZMQException zmq) {
+            ZmqFailure failure = errno(zmq.getErrorCode());
+            return new ZmqFailure(failure.errno, failure.getMessage() + " (JeroMQ: " + words + ")");
+        }
+        boolean endpoint = during.equals("bind") || during.equals("connect");
+        if (thrown instanceof UnsupportedOperationException
+                || (endpoint && thrown.getMessage() != null && thrown.getMessage().startsWith("Unknown protocol"))) {
+            return new ZmqFailure(endpoint ? "EPROTONOSUPPORT" : "ENOTSUP",
+                                  (endpoint ? "Protocol not supported" : "Operation not supported") + " (JeroMQ: " + words + ")");
+        }
+        return new ZmqFailure("EINVAL", "Invalid argument (JeroMQ: " + words + ")");
+    }
+}
