@@ -42,8 +42,9 @@ DEFAULT_EVENTS = ("in",)
 """A ``poll`` item without ``events`` waits for these: ZMQ_POLLIN, what a receiver asks."""
 
 INT_OPTIONS = ("sndhwm", "rcvhwm", "linger", "rcvtimeo", "sndtimeo", "immediate", "maxmsgsize",
-               "req_relaxed", "req_correlate", "xpub_verbose", "router_mandatory", "rcvmore", "type")
-BYTES_OPTIONS = ("subscribe", "unsubscribe", "routing_id", "last_endpoint")
+               "req_relaxed", "req_correlate", "xpub_verbose", "router_mandatory", "rcvmore", "type",
+               "xpub_verboser", "xpub_manual", "xpub_nodrop", "conflate", "reconnect_ivl", "reconnect_ivl_max")
+BYTES_OPTIONS = ("subscribe", "unsubscribe", "routing_id", "last_endpoint", "xpub_welcome_msg")
 
 HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
 ERRNO = re.compile(r"^E[A-Z0-9]+$")

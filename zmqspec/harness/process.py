@@ -365,6 +365,23 @@ class Node:
             self.proc.wait()
             raise NodeFailure(f"{self.name} ended ({self.status()}): {what}\n{self.describe()}")
 
+    def rss(self) -> int:
+        """Resident memory of the node in bytes: its process and every descendant (psutil), 0 once
+        it has ended."""
+        import psutil
+
+        try:
+            root = psutil.Process(self.proc.pid)
+            total = 0
+            for process in [root, *root.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+            return total
+        except psutil.NoSuchProcess:
+            return 0
+
     @property
     def running(self) -> bool:
         return self.proc.poll() is None

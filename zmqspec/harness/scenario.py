@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -29,6 +32,7 @@ from collections.abc import Callable, Collection
 import pytest
 
 from zmqspec.contract import ROLES
+from zmqspec.harness import parent
 from zmqspec.harness.deadline import scaled
 from zmqspec.harness.driver_client import Driver, DriverError, DriverProtocolError
 from zmqspec.harness.implementations import Implementation
@@ -90,6 +94,35 @@ class Nodes:
         self.started.append(node)
         if ready:
             node.wait_ready(timeout)
+        return node
+
+    def restart(self, node: Node, *args: str, label: str | None = None, timeout: float = READY_TIMEOUT) -> Node:
+        """Kill ``node`` outright (SIGKILL to its process group), wait for its end, and start a new
+        node of the same role bound at every endpoint the old one's ready line named, with ``args``
+        (its other options: the old node's are not repeated). Returns the new node, ready: a peer
+        that died and came back at the same endpoints."""
+        node.signal(signal.SIGKILL)
+        node.wait_exit()
+        binds = []
+        for sock in ROLES[node.role].sockets:
+            for endpoint in node.endpoints.get(sock.name, []):
+                binds += [sock.bind_option, endpoint]
+        return self.start(node.role, *binds, *args, label=label, timeout=timeout)
+
+    def start_under_parent(self, role: str, *args: str, label: str | None = None,
+                           timeout: float = READY_TIMEOUT) -> Node:
+        """Start a node of ``role`` as the child of a stand-in parent (:mod:`zmqspec.harness.parent`)
+        and wait for its ready line. The ``Node`` returned is the parent: ``node.pid`` is the
+        parent's, ``psutil.Process(node.pid).children()`` the node, and killing the parent alone
+        (``os.kill(node.pid, SIGKILL)``) leaves the node an orphan (NC-7)."""
+        impl = self.peer if role in self.peer_roles else self.implementation
+        argv = [sys.executable, parent.__file__, *impl.command(role, *args)]
+        if label is None:
+            self._labels[role] += 1
+            label = f"{role}-{self._labels[role]}"
+        node = Node(role, argv, label, env=impl.environment(), cwd=impl.cwd)
+        self.started.append(node)
+        node.wait_ready(timeout)
         return node
 
     def driver(self, label: str | None = None, peer: bool = False) -> TrackedDriver:
@@ -167,6 +200,14 @@ def probe_driver(implementation: Implementation, validator=None) -> tuple[dict |
         return hello, (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     finally:
         scenario.stop_all()
+
+
+def vacant_tcp_endpoint() -> str:
+    """A loopback tcp endpoint nobody listens on: a port the kernel handed out, then closed
+    without listening. A connect there is refused until something binds it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{probe.getsockname()[1]}"
 
 
 def require_transport(transport: str, listed: Collection[str] | None, who: str = "the implementation") -> None:

@@ -54,6 +54,7 @@ from zmqspec.contract import (
 )
 
 CLOSE_LINGER_MS = 1000
+PARENT = os.getppid()  # the parent as early as the node can see it, for die_with_parent's check
 
 
 class NodeError(Exception):
@@ -217,7 +218,12 @@ def attach(sock, binds: list[str], connects: list[str], default_bind: str | None
 
 
 def die_with_parent() -> None:
-    """Ask Linux to send SIGTERM when the parent process exits."""
+    """Ask Linux to send SIGTERM when the parent process exits (NC-7).
+
+    The kernel signals only a parent death that comes after the request, so a parent that died
+    before it (between the node's start and this call) is checked for afterwards: the parent is
+    gone when ``getppid()`` is no longer :data:`PARENT` (the node was handed to a reaper).
+    The node then ends at once, status 0, as on end of input."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -225,7 +231,9 @@ def die_with_parent() -> None:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
-            pass
+            return
+        if os.getppid() != PARENT:
+            os._exit(0)
 
 
 def quit_on_stdin_eof() -> None:

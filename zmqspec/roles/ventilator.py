@@ -7,7 +7,9 @@ bytes big-endian, waits for a line on standard input after
 random integer 1..99, in milliseconds, as decimal text), prints
 ``TOTAL EXPECTED COST: {sum}``, and quits after ``PRESS ENTER TO QUIT``.
 Unlike the seed it keeps every queued task on the way out (the seed's
-``ctx.destroy()`` could drop them). End of input at either prompt means quit.
+``ctx.destroy()`` could drop them). End of input at either prompt means quit,
+within the node's usual linger (NC-3): what it could not deliver by then (the
+count for a sink that is gone, tasks for workers that are gone) is dropped.
 
 With ``--sink-bind`` the sink connects to the ventilator, and a bound PUSH
 with no peer cannot send: N waits for the first sink to connect. The ready
@@ -72,7 +74,8 @@ def ventilate(args) -> int:
     total = deal(tasks, args)
     _kit.say(f"TOTAL EXPECTED COST: {total}")
     _kit.say("PRESS ENTER TO QUIT", end="")
-    lines.next()
+    if lines.next() is None:
+        return quit_early(tasks, sink)
     _kit.say()
     return 0
 
@@ -110,7 +113,7 @@ def tell_the_sink(sink, tasks: int, lines: StdinLines) -> bool:
 
 
 def quit_early(tasks, sink) -> int:
-    """End of input before the tasks were dealt: quit, leaving at most the node's usual linger to
-    deliver N (a sink that never comes must not hold the ventilator)."""
+    """End of input at either prompt: quit, leaving at most the node's usual linger to deliver what
+    is still queued (a sink or workers that never come must not hold the ventilator; NC-3)."""
     tasks.linger = sink.linger = _kit.CLOSE_LINGER_MS
     return 0

@@ -282,14 +282,17 @@ BAD_ENDPOINTS = {
     "port not a number": ("gateway", "--frontend-bind", "tcp://127.0.0.1:http"),
     "no transport": ("rep-server", "--bind", "127.0.0.1:*"),
     "an address of no interface here": ("rep-server", "--bind", "tcp://192.0.2.1:*"),
+    # 108 bytes of path: one more than sockaddr_un holds (ENAMETOOLONG), at bind and at connect
+    "ipc path of 108 bytes to bind": ("rep-server", "--bind", "ipc:///tmp/" + "b" * 103),
+    "ipc path of 108 bytes to connect": ("req-client", "--connect", "ipc:///tmp/" + "c" * 103),
 }
 
 
 @pytest.mark.spec("NC-9")
 @pytest.mark.parametrize("role, option, endpoint", BAD_ENDPOINTS.values(), ids=BAD_ENDPOINTS.keys())
 def test_a_node_given_an_endpoint_no_socket_can_take_exits_1_naming_it(nodes, observers, role, option, endpoint):
-    """An endpoint that is malformed (none, not a number, no transport) or names no local
-    interface: the node exits 1 with one line on stderr naming it, and prints no ready line. (Its
+    """An endpoint that is malformed (none, not a number, no transport, an ipc path longer than 107
+    bytes) or names no local interface: the node exits 1 with one line on stderr naming it, and prints no ready line. (Its
     other sockets are given what they need: the command line is checked first.)"""
     socket = next(s for s in ROLES[role].sockets if option in (s.bind_option, s.connect_option))
     node = nodes.start(role, option, endpoint, *arguments(role, observers, leave_out=(socket.name,)), ready=False)

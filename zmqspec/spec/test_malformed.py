@@ -9,20 +9,21 @@ skipped. stderr is read once the node has ended, so every line is in.
 
 Some bad input cannot be sent through a ZeroMQ socket (a frame declaring a
 size far over the bound, bytes that are not ZMTP): those are written with a
-plain TCP socket. ``Zmtp`` speaks just enough of ZMTP 3.0 (rfc.zeromq.org
-23/ZMTP, NULL mechanism) to be a well-behaved peer first, so that a
-connection the node drops afterwards was dropped for what came after.
+plain TCP socket. ``Zmtp`` (:mod:`zmqspec.harness.zmtp`) speaks just
+enough of ZMTP 3.0 (rfc.zeromq.org 23/ZMTP, NULL mechanism) to be a
+well-behaved peer first, so that a connection the node drops afterwards was
+dropped for what came after.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import socket
 
 import pytest
 
 from zmqspec.harness import DEADLINE_MARK, Deadline, DeadlinePassed, DriverError
+from zmqspec.harness.zmtp import Listener, Zmtp
 from zmqspec.spec.helpers import (
     KILL, WAIT, assert_sink_marked, count_message, recv_result, role_lines, stand_ins, start_worker,
 )
@@ -57,103 +58,6 @@ def assert_said_one_line_each(node, skipped: int, what: str) -> None:
         f"{node.name} should write one line on stderr for each of the {skipped} {what}, wrote {lines}"
     )
     assert "Traceback" not in node.stderr, f"{node.name} printed a traceback:\n{node.stderr}"
-
-
-class Zmtp:
-    """One ZMTP 3.0 connection written by hand over TCP: a greeting, a READY, then frames."""
-
-    def __init__(self, conn: socket.socket, socket_type: bytes):
-        self.conn, self.socket_type = conn, socket_type
-        conn.settimeout(Deadline(WAIT).seconds)
-
-    @classmethod
-    def connect(cls, endpoint: str, socket_type: bytes) -> Zmtp:
-        host, _, port = endpoint.removeprefix("tcp://").rpartition(":")
-        return cls(socket.create_connection((host, int(port)), timeout=Deadline(WAIT).seconds), socket_type)
-
-    @staticmethod
-    def greeting(mechanism: bytes = b"NULL") -> bytes:
-        # signature (0xFF, 8 bytes of padding, 0x7F), version 3.0, mechanism, as-server, filler: 64 bytes
-        return b"\xff" + bytes(8) + b"\x7f" + b"\x03\x00" + mechanism.ljust(20, b"\0") + b"\0" + bytes(31)
-
-    @staticmethod
-    def frame(body: bytes, more: bool = False, command: bool = False, size: int | None = None) -> bytes:
-        """A frame; ``size`` declares another length than the body's (a lie, for a header alone)."""
-        size = len(body) if size is None else size
-        flags = (0x01 if more else 0) | (0x04 if command else 0)
-        if size > 255:
-            return bytes([flags | 0x02]) + size.to_bytes(8, "big") + body
-        return bytes([flags, size]) + body
-
-    def handshake(self) -> None:
-        """Greet and send READY, then read the node's greeting and its READY command."""
-        ready = b"\x05READY" + b"\x0bSocket-Type" + len(self.socket_type).to_bytes(4, "big") + self.socket_type
-        self.conn.sendall(self.greeting() + self.frame(ready, command=True))
-        greeting = self.read(64)
-        assert greeting[0] == 0xFF and greeting[9] == 0x7F and greeting[10] == 3, (
-            f"the node's greeting is not ZMTP 3: {greeting!r}"
-        )
-        flags, size = self.read(2)
-        if flags & 0x02:
-            size = int.from_bytes(bytes([size]) + self.read(7), "big")
-        body = self.read(size)
-        assert flags & 0x04 and body.startswith(b"\x05READY"), f"the node sent {body!r}, not its READY command"
-
-    def read(self, count: int) -> bytes:
-        data = b""
-        while len(data) < count:
-            chunk = self.conn.recv(count - len(data))
-            assert chunk, f"the node closed the connection after {len(data)} of {count} bytes"
-            data += chunk
-        return data
-
-    def send(self, *frames: bytes) -> None:
-        self.conn.sendall(b"".join(self.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames)))
-
-    def send_raw(self, data: bytes) -> None:
-        """Write bytes; a node that already dropped the connection may refuse the rest."""
-        try:
-            self.conn.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def wait_closed_by_peer(self, what: str) -> None:
-        """Read (and discard) until the node closes the connection."""
-        deadline = Deadline(WAIT)
-        try:
-            while self.conn.recv(65536):
-                if deadline.passed():
-                    break
-            else:
-                return
-        except ConnectionResetError:
-            return
-        except TimeoutError:
-            pass
-        raise DeadlinePassed(f"{DEADLINE_MARK} {what} did not happen within {deadline.seconds:.0f} s: "
-                             "the node kept the connection open")
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-class Listener:
-    """A plain TCP listener on loopback, for a node that connects to a hand-written ZMTP peer."""
-
-    def __init__(self):
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(Deadline(WAIT).seconds)
-        self.endpoint = "tcp://127.0.0.1:%d" % self.server.getsockname()[1]
-
-    def accept(self, socket_type: bytes, what: str) -> Zmtp:
-        try:
-            conn, _ = self.server.accept()
-        except TimeoutError:
-            raise AssertionError(f"{what}: no connection within {self.server.gettimeout():.0f} s") from None
-        return Zmtp(conn, socket_type)
-
-    def close(self) -> None:
-        self.server.close()
 
 
 @pytest.fixture

@@ -1,0 +1,22 @@
+"""Mutant driver: accepts ``sndhwm`` and does nothing with it.
+
+The bug: a stack whose queues keep their default size (1000) whatever SNDHWM says. Caught by PP-16.
+"""
+
+import sys
+
+from zmqspec.roles import driver
+
+
+class Ignores(driver.Driver):
+    def cmd_setsockopt(self, socket: str, option: str, value) -> dict:
+        if option == "sndhwm":
+            self.socket(socket)  # the bug: the option is checked, answered ok, and never set
+            return {}
+        return super().cmd_setsockopt(socket, option, value)
+
+
+driver.Driver = Ignores
+
+if __name__ == "__main__":
+    sys.exit(driver.main(sys.argv[1:]))
