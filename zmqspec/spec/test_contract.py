@@ -253,7 +253,7 @@ def test_the_driver_answers_each_request_with_one_json_line_and_ends_on_quit(dri
     """The driver answers every request with one JSON line echoing its seq, goes on after errors
     (EPROTO for a line that is not JSON, ENOTSUP for an unknown command), and exits 0 promptly on quit."""
     assert driver.hello()["protocol"] == 1
-    pair = driver.socket("PAIR")
+    pair = driver.socket("PULL")
     assert pair.bind().startswith("tcp://127.0.0.1:")
 
     driver.node.send_line("this is not JSON")

@@ -22,8 +22,9 @@ EMPTY_POLL_MS = 500  # the wait under test, not a deadline: never scaled
 
 
 def connected_pair(driver):
-    """Two PAIR sockets of the driver, connected: (bound end, connecting end)."""
-    bound, other = driver.socket("PAIR"), driver.socket("PAIR")
+    """Two sockets of the driver, connected, messages going from the connecting end to the bound
+    one: (bound PULL, connecting PUSH). Any pair would do; these two every stack has."""
+    bound, other = driver.socket("PULL"), driver.socket("PUSH")
     other.connect(bound.bind())
     return bound, other
 
@@ -63,7 +64,7 @@ def test_a_poll_item_without_events_waits_for_input_only(driver):
     """An item without ``events`` is ``["in"]``: a writable socket with nothing to read does not
     fire, and a socket with a message waiting does."""
     bound, other = connected_pair(driver)
-    assert other.poll(("out",), timeout=WAIT) == {"out"}, "the connected PAIR never became writable"
+    assert other.poll(("out",), timeout=WAIT) == {"out"}, "the connected PUSH never became writable"
     quiet = driver.request("poll", 0.3, items=[{"socket": other.name}], timeout_ms=300)["ready"]
     assert quiet == [], f"a writable socket with nothing to read fired for an item without events: {quiet}"
     other.send(b"waiting")

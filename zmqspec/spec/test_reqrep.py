@@ -66,7 +66,7 @@ def assert_in_turn(names: list[str], servers: str) -> None:
 def vacant_tcp_endpoint(nodes) -> str:
     """A loopback tcp endpoint nobody listens on: bound by a node that has then ended."""
     finder = nodes.driver(label="port-finder")
-    endpoint = finder.socket("PAIR").bind("tcp://127.0.0.1:*")
+    endpoint = finder.socket("PULL").bind("tcp://127.0.0.1:*")
     finder.node.stop()
     return endpoint
 

@@ -316,8 +316,8 @@ BINDING_ROLES = [(name, role.sockets[0].bind_option) for name, role in ROLES.ite
 def test_node_given_a_busy_endpoint_exits_non_zero_naming_eaddrinuse(nodes, driver, role, option):
     """A node told to bind an endpoint already bound fails at once: one line on stderr naming
     EADDRINUSE and the endpoint, a non-zero exit status, and no ready line."""
-    busy = driver.socket("PAIR").bind("tcp://127.0.0.1:*")
-    elsewhere = driver.socket("PAIR").bind("tcp://127.0.0.1:*")  # where its other sockets connect
+    busy = driver.socket("PULL").bind("tcp://127.0.0.1:*")  # any socket type: it only holds the port
+    elsewhere = driver.socket("PULL").bind("tcp://127.0.0.1:*")  # where its other sockets connect
     spec = ROLES[role]
     node = nodes.start(role, option, busy, *spec.start_args(lambda sock: elsewhere, leave_out=(spec.sockets[0].name,)),
                        ready=False)
