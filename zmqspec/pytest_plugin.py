@@ -47,7 +47,8 @@ from zmqspec.conformance import report as _report
 from zmqspec.conformance import shoulds as _should
 from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
 from zmqspec.conformance.verdicts import (
-    BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, VERDICT_PROPERTY,
+    BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY,
+    VERDICT_PROPERTY,
     WORST_FIRST, phase_verdict, property_of,
 )
 from zmqspec.conformance.xfails import Xfails, XfailsError
@@ -491,6 +492,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     verdict = phase_verdict(report, call.excinfo, unmet, not_provided)
     report.user_properties += [(VERDICT_PROPERTY, verdict), (SPEC_PROPERTY, spec_ids(item)),
                                (TEST_PROPERTY, test_id(item))]
+    started = item.stash.get(NODES_KEY, None)
+    if started is not None and started.started:
+        report.user_properties.append((ROLES_PROPERTY, sorted({node.role for node in started.started})))
     if unmet:
         report.user_properties.append((SHOULD_PROPERTY, unmet))
         report.sections.append((f"zmqspec: SHOULD not met ({report.when})", "\n".join(unmet)))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, catalogue_version, read_catalogue
 from zmqspec.conformance.verdicts import (
-    BROKEN_DRIVER, FAIL, PASS, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
+    BROKEN_DRIVER, FAIL, PASS, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
     id_verdict, property_of, rank, verdict_of, worst,
 )
 
@@ -80,6 +80,7 @@ class TestResult:
     duration: float = 0.0
     nodes: str = ""  # the nodes the test started, when it failed and they are not in its message
     rerun: str = ""  # the command that re-runs just this test against the same implementation
+    roles: set[str] = field(default_factory=set)  # the roles of the nodes it started
 
     @property
     def verdict(self) -> str:
@@ -96,7 +97,7 @@ class TestResult:
 
     def as_json(self) -> dict:
         made = {"nodeid": self.nodeid, "spec": self.spec, "verdict": self.verdict,
-                "duration": round(self.duration, 3), "message": self.message}
+                "duration": round(self.duration, 3), "message": self.message, "roles": sorted(self.roles)}
         if self.verdict != PASS:
             made.update(nodes=self.nodes, rerun=self.rerun)
         return made
@@ -117,6 +118,7 @@ class Collector:
         verdict = verdict_of(report)
         result.phases[report.when] = (verdict, message_of(report, verdict))
         result.duration += getattr(report, "duration", 0.0) or 0.0
+        result.roles.update(property_of(report, ROLES_PROPERTY, []) or [])
         for title, content in getattr(report, "sections", ()):
             if title.startswith(EVIDENCE_PREFIX) and content.strip():
                 result.nodes = (result.nodes + "\n" + content).strip("\n")

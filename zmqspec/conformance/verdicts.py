@@ -38,6 +38,7 @@ _RANK = {verdict: len(WORST_FIRST) - i for i, verdict in enumerate(WORST_FIRST)}
 VERDICT_PROPERTY = "zmqspec.verdict"
 SHOULD_PROPERTY = "zmqspec.should"
 SPEC_PROPERTY = "zmqspec.spec"
+ROLES_PROPERTY = "zmqspec.roles"  # the roles of the nodes the test started, so far (sorted)
 TEST_PROPERTY = "zmqspec.test"  # the test's id relative to the spec package (pytest_plugin.test_id)
 
 
