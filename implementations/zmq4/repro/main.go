@@ -49,6 +49,8 @@ var cases = map[string]struct {
 	"peer-gone":           {"PP-10, PP-12", peerGone, "a PUSH drops a departed peer's queue and goes on dealing to the others"},
 	"inproc-queue":        {"TR-1, PP-5", inprocQueue, "an inproc PUSH queues up to its high-water mark (1000) for a peer that is not reading"},
 	"pub-close-drops":     {"PS-11, PP-9", pubCloseDrops, "a PUB closed with the default linger still delivers what it queued"},
+	"pub-slow-sub":        {"PS-9, PS-12", pubSlowSub, "a subscriber that does not read holds up no other subscriber (each has its own queue, dropped at its HWM)"},
+	"service-name-port":   {"NC-9", serviceNamePort, "a tcp endpoint whose port is not a number (tcp://127.0.0.1:http) is refused with EINVAL"},
 }
 
 func main() {
@@ -482,4 +484,89 @@ func pubCloseDrops() outcome {
 		got, last = got+1, string(m.Frames[0])
 	}
 	return outcome{last != "END", fmt.Sprintf("1000 updates and END published, then Close: the SUB received %d, the last %q", got, last)}
+}
+
+// serviceNamePort: libzmq's tcp address parser takes a port only as a number (or *, 0), so
+// tcp://127.0.0.1:http is EINVAL for bind and connect alike. zmq4's transport hands the host:port
+// to net.Listen, which looks the name up in /etc/services: "http" is port 80.
+func serviceNamePort() outcome {
+	rep := zmq4.NewRep(ctx)
+	defer rep.Close()
+	err := rep.Listen("tcp://127.0.0.1:http")
+	if err == nil {
+		return outcome{true, fmt.Sprintf("Listen(\"tcp://127.0.0.1:http\") succeeded; the socket listens on %s", rep.Addr())}
+	}
+	// Not as root, port 80 is refused by the kernel, not by zmq4: the error names 127.0.0.1:80.
+	return outcome{strings.Contains(err.Error(), ":80"), fmt.Sprintf("Listen(\"tcp://127.0.0.1:http\") failed: %v", err)}
+}
+
+// pubSlowSub: libzmq's PUB keeps one queue per subscriber (SNDHWM each) and never blocks: a
+// subscriber that does not read loses messages past its high-water mark, the others get them all.
+// zmq4's PUB has one writer goroutine that writes each message to every matching connection in
+// turn with a blocking write (pubMWriter.sendMsg), and zmq4's SUB reads at most 10 messages ahead
+// (qrsize): once the idle subscriber's socket buffers are full, the write to it blocks and no
+// other subscriber gets anything more until it reads.
+func pubSlowSub() outcome {
+	pub := zmq4.NewPub(ctx)
+	defer pub.Close()
+	ep := listen(pub)
+	idle, busy := zmq4.NewSub(ctx), zmq4.NewSub(ctx)
+	defer idle.Close()
+	defer busy.Close()
+	for _, s := range []zmq4.Socket{idle, busy} {
+		must(s.Dial(ep))
+		must(s.SetOption(zmq4.OptionSubscribe, ""))
+	}
+	// One goroutine reads the busy subscriber for the whole case (a Recv cannot be abandoned).
+	msgs := make(chan string, 16)
+	go func() {
+		for {
+			m, err := busy.Recv()
+			if err != nil {
+				close(msgs)
+				return
+			}
+			msgs <- string(m.Frames[0])
+		}
+	}()
+	// Both subscriptions in place: a marker reaches the busy subscriber (the idle one keeps its own).
+	deadline := time.Now().Add(5 * time.Second)
+synced:
+	for {
+		must(pub.Send(zmq4.NewMsgString("sync")))
+		select {
+		case <-msgs:
+			break synced
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return outcome{false, "setup: no marker reached the busy subscriber in 5 s"}
+		}
+	}
+	// In lock-step: the next message is published only once the busy subscriber has the last one,
+	// so the busy subscriber is never behind and only the idle one's queue can fill.
+	const n = 2000
+	body := strings.Repeat("x", 4096)
+	got := 0
+lockstep:
+	for got < n {
+		must(pub.Send(zmq4.NewMsgString(fmt.Sprintf("%05d %s", got, body))))
+		for {
+			select {
+			case m, ok := <-msgs:
+				if !ok {
+					break lockstep
+				}
+				if strings.HasPrefix(m, "sync") {
+					continue
+				}
+				got++
+				continue lockstep
+			case <-time.After(3 * time.Second):
+				break lockstep
+			}
+		}
+	}
+	return outcome{got < n, fmt.Sprintf("%d messages of 4 KiB published over tcp, each once the reading subscriber had the one "+
+		"before; it got %d, then waited 3 s for the next in vain (the other subscriber reads nothing)", n, got)}
 }
