@@ -4,9 +4,11 @@ Each folder under mutants/ holds an implementation that is the reference
 but for ONE realistic bug in one role. Its manifest says so: ``base =
 "reference"`` with only the broken role in ``[roles]``, and ``catches``
 lists the catalogue ids the bug breaks. For each mutant the specification
-(zmqspec/spec, every module) runs against the mutant's manifest in a
-subprocess with ``--conformance-report``, and this meta-test reads the
-report.json it writes. The mutant is caught when
+(zmqspec/spec) runs against the mutant's manifest in a subprocess with
+``--conformance-report``, and this meta-test reads the report.json it
+writes. The run takes only the tests that start a node of the mutated role:
+the control's run (below) records, per test, the roles it started, and a
+test that starts none of the mutated role runs exactly as in the control. The mutant is caught when
 
 - every id in ``catches`` fails (verdict "fail", or "broken driver" for a
   driver that breaks its protocol),
@@ -66,10 +68,12 @@ def mutant_names() -> list[str]:
     return sorted(path.parent.name for path in MUTANTS.glob("*/manifest.toml") if path.parent != CONTROL)
 
 
-def run_spec(manifest: Path, out: Path) -> tuple[dict, str, float]:
-    """Run the whole specification against ``manifest``; (report.json, pytest's output, seconds)."""
+def run_spec(manifest: Path, out: Path, tests: list[str] | None = None) -> tuple[dict, str, float]:
+    """Run the specification against ``manifest`` (only ``tests``, ids relative to the spec package, when
+    given); (report.json, pytest's output, seconds)."""
+    chosen = [str(SPEC / test) for test in tests] if tests is not None else [str(SPEC)]
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", WORKERS,
-            f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--impl={manifest}", f"--conformance-report={out}", str(SPEC)]
+            f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--impl={manifest}", f"--conformance-report={out}", *chosen]
     env = {key: value for key, value in os.environ.items()
            if key != "PYTEST_ADDOPTS" and not key.startswith("PYTEST_XDIST")}
     env["XDG_CACHE_HOME"] = str(out / "cache")  # a mutant's failing examples stay out of hypothesis's database
@@ -159,26 +163,45 @@ def catalogue_ids() -> frozenset[str]:
     return frozenset(behaviour.id for behaviour in read_catalogue(CATALOGUE))
 
 
-@pytest.mark.timeout(RUN_TIMEOUT + 60)  # pytest-timeout's limit is scaled by the plugin
+@pytest.fixture(scope="session")
+def control(tmp_path_factory) -> dict:
+    """The control's run of the whole specification: its report.json, which also says, per test, the
+    roles of the nodes it started."""
+    report, _, _ = run_spec(CONTROL / "manifest.toml", tmp_path_factory.mktemp("control"))
+    return report
+
+
+def touching(control: dict, roles: set[str]) -> list[str]:
+    """The tests of the control's run that started a node of one of ``roles``: the only tests a mutant
+    overriding those roles can change (every other node of its run is the reference, as in the control)."""
+    return [test["nodeid"] for test in control["tests"] if roles & set(test.get("roles", ()))]
+
+
+@pytest.mark.timeout(2 * RUN_TIMEOUT + 60)  # the control's run may come first; the plugin scales the limit
 @pytest.mark.parametrize("mutant", mutant_names())
-def test_the_suite_catches_the_mutant_by_exactly_its_ids(mutant, tmp_path):
+def test_the_suite_catches_the_mutant_by_exactly_its_ids(mutant, tmp_path, control):
     """Run against a mutant, exactly the ids of its ``catches`` fail, each through an assertion on
-    something seen (not a deadline), and no node of the run outlives it."""
+    something seen (not a deadline), and no node of the run outlives it. The run takes the tests
+    that start a node of the mutated role (known from the control's run): no other test can change."""
     impl = load_manifest(MUTANTS / mutant / "manifest.toml")
     assert impl.catches, f"mutant {mutant}'s manifest lists no catches"
     unknown = sorted(set(impl.catches) - catalogue_ids())
     assert not unknown, f"mutant {mutant} catches ids the catalogue does not have: {unknown}"
-    report, output, took = run_spec(MUTANTS / mutant / "manifest.toml", tmp_path)
-    print(f"{mutant}: the specification ran in {took:.1f} s; summary {report['summary']}")
+    tests = touching(control, _overridden(mutant))
+    assert tests, f"no test of the control's run starts a {sorted(_overridden(mutant))} node"
+    report, output, took = run_spec(MUTANTS / mutant / "manifest.toml", tmp_path, tests)
+    print(f"{mutant}: {len(tests)} tests of the specification ran in {took:.1f} s; summary {report['summary']}")
     problems = judge(report, impl.catches, driver_mutant="driver" in _overridden(mutant))
     assert not problems, f"mutant {mutant} (catches {list(impl.catches)}):\n" + "\n".join(problems)
     assert_no_leftovers(MUTANTS / mutant)
 
 
 @pytest.mark.timeout(RUN_TIMEOUT + 60)  # pytest-timeout's limit is scaled by the plugin
-def test_the_control_passes_every_id(tmp_path):
-    """The mutants' control (every role the reference) fails no id: a catch is the bug's doing."""
-    report, output, _ = run_spec(CONTROL / "manifest.toml", tmp_path)
+def test_the_control_passes_every_id(control):
+    """The mutants' control (every role the reference) fails no id: a catch is the bug's doing; and its
+    report says which roles each test started, which is how a mutant's run is chosen."""
+    report = control
+    assert any(test.get("roles") for test in report["tests"]), "the control's report records no roles"
     failing = [t for t in report["tests"] if t["verdict"] in FAILING]
     assert not failing, f"the control fails:\n{describe(failing)}"
     assert_no_leftovers(CONTROL)
