@@ -79,6 +79,7 @@ class Settings:
     report_dir: Path | None = None
     _hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
     _peer_hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
+    _found: dict[bool, str] = field(default_factory=dict, repr=False)  # peer? -> a test's finding
 
     def driver_hello(self) -> tuple[dict | None, str | None]:
         """The driver's ``hello`` (asked once per session) and the problem met asking it, if any."""
@@ -93,11 +94,18 @@ class Settings:
 
     def broken_driver(self, peer: bool = False) -> str | None:
         """Why the driver (the peer's with ``peer``) is known broken: its ``hello`` probe failed as a
-        broken driver. None when it answered, or is not provided (each test then says so itself)."""
+        broken driver, or a test found it so when it ended it (``found_broken``). None when it
+        answered, or is not provided (each test then says so itself)."""
         if peer and self.peer is None:
-            return None
+            peer = False  # the peer is the implementation itself
+        if self._found.get(peer):
+            return self._found[peer]
         _, problem = self.peer_hello() if peer else self.driver_hello()
         return problem if problem and problem.startswith("broken driver") else None
+
+    def found_broken(self, peer: bool, problem: str) -> None:
+        """A test found the driver broken (it did not end on quit): later tests fail at once."""
+        self._found.setdefault(peer and self.peer is not None, problem)
 
     def transports(self) -> frozenset[str] | None:
         """The transports that every implementation taking part lists in its driver's ``hello``;
@@ -584,7 +592,7 @@ def implementation(pytestconfig: pytest.Config) -> Implementation:
 def nodes(request: pytest.FixtureRequest, implementation: Implementation):
     settings = request.config.stash[SETTINGS_KEY]
     started = Nodes(implementation, settings.peer, settings.validator, settings.peer_roles,
-                    broken_driver=settings.broken_driver)
+                    broken_driver=settings.broken_driver, found_broken=settings.found_broken)
     request.node.stash[NODES_KEY] = started
     yield started
     try:

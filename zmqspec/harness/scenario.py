@@ -59,6 +59,7 @@ class TrackedDriver(Driver):
     """A Driver that remembers whether the test already told it to quit."""
 
     quit_sent = False
+    from_peer = False  # started from the peer implementation (interop runs)
 
     def quit(self) -> None:
         self.quit_sent = True
@@ -71,9 +72,11 @@ class Nodes:
 
     def __init__(self, implementation: Implementation, peer: Implementation | None = None, validator=None,
                  peer_roles: frozenset[str] = frozenset(),
-                 broken_driver: Callable[[bool], str | None] = lambda peer: None):
+                 broken_driver: Callable[[bool], str | None] = lambda peer: None,
+                 found_broken: Callable[[bool, str], None] = lambda peer, problem: None):
         self.implementation = implementation
         self.broken_driver = broken_driver  # peer? -> why that driver is known broken (the session's probe)
+        self.found_broken = found_broken  # told when a test finds a driver broken at its end (quit)
         self.peer = peer or implementation
         self.peer_roles = peer_roles
         self.started: list[Node] = []
@@ -132,38 +135,47 @@ class Nodes:
         that needs it fails at once with the probe's finding, instead of waiting out its deadline."""
         known = self.broken_driver(peer)
         if known:
-            raise DriverProtocolError(f"{known} (found when the session first asked the driver hello)")
+            raise DriverProtocolError(f"{known} (found earlier in this session: the driver is not started again)")
         try:
             node = self.start("driver", label=label, peer=peer)
         except NodeFailure as exc:
             raise DriverProtocolError(f"broken driver: the driver did not start: {exc}", no_reply=True) from None
         made = TrackedDriver(node, self._validator)
+        made.from_peer = peer
         self.drivers.append(made)
         return made
 
     def end_drivers(self, timeout: float = QUIT_TIMEOUT) -> None:
-        """Send ``quit`` to every driver still listening; each must answer and exit 0."""
+        """Send ``quit`` to every driver still listening; each must answer and exit 0. A driver that
+        does not is reported (``found_broken``), so the session starts it no more."""
         for made in self.drivers:
-            node = made.node
-            if made.quit_sent or not node.running or node.proc.stdin.closed:
-                continue
             try:
-                made.quit()
-            except (NodeFailure, DriverError) as exc:
-                silent = not isinstance(exc, DriverProtocolError) or exc.no_reply
-                if silent and _killed_by_a_signal(node):
-                    continue  # the test ended it (node.signal): nothing to ask it any more
-                if isinstance(exc, DriverProtocolError):
-                    raise
-                raise DriverProtocolError(f"broken driver: {node.name} did not answer quit with ok: {exc}") from None
-            try:
-                status = node.wait_exit(timeout)
-            except NodeFailure:
-                raise DriverProtocolError(
-                    f"broken driver: {node.name} answered quit but was still running {scaled(timeout):.1f} s later"
-                ) from None
-            if status != 0:
-                raise DriverProtocolError(f"broken driver: {node.name} ended with {node.status()} after quit, not 0")
+                self._end_driver(made, timeout)
+            except DriverProtocolError as exc:
+                self.found_broken(made.from_peer, str(exc).splitlines()[0] if str(exc) else "broken driver")
+                raise
+
+    def _end_driver(self, made: TrackedDriver, timeout: float) -> None:
+        node = made.node
+        if made.quit_sent or not node.running or node.proc.stdin.closed:
+            return
+        try:
+            made.quit()
+        except (NodeFailure, DriverError) as exc:
+            silent = not isinstance(exc, DriverProtocolError) or exc.no_reply
+            if silent and _killed_by_a_signal(node):
+                return  # the test ended it (node.signal): nothing to ask it any more
+            if isinstance(exc, DriverProtocolError):
+                raise
+            raise DriverProtocolError(f"broken driver: {node.name} did not answer quit with ok: {exc}") from None
+        try:
+            status = node.wait_exit(timeout)
+        except NodeFailure:
+            raise DriverProtocolError(
+                f"broken driver: {node.name} answered quit but was still running {scaled(timeout):.1f} s later"
+            ) from None
+        if status != 0:
+            raise DriverProtocolError(f"broken driver: {node.name} ended with {node.status()} after quit, not 0")
 
     def stop_all(self) -> None:
         for node in reversed(self.started):
