@@ -136,3 +136,12 @@ def test_the_merged_matrix_has_one_cell_per_id_and_implementation(tmp_path):
     text = matrix.as_markdown(cols)
     assert "| RR-1 | fail 1/2 | pass 2/2 | A server (REP)" in text, text[:600]
     assert "Verdicts, worst first: fail: a MUST is broken" in text
+
+
+def test_a_sentence_shows_its_code_spans_as_code_and_escapes_the_rest():
+    """The HTML report shows a catalogue sentence's `code` as <code>, never the backticks, and
+    escapes what is not markup (two spaces kept: the page sets pre-wrap)."""
+    from zmqspec.conformance.html import code_spans
+
+    shown = str(code_spans("prints `SENDING:  {name},{m}` for <b> and `a<b>`"))
+    assert shown == "prints <code>SENDING:  {name},{m}</code> for &lt;b&gt; and <code>a&lt;b&gt;</code>"

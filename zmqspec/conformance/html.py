@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import jinja2
+import markupsafe
 
 from zmqspec.conformance.verdicts import PASS, UNTESTED, WORST_FIRST
 
@@ -40,11 +41,20 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "x"
 
 
+def code_spans(text: str) -> markupsafe.Markup:
+    """A catalogue sentence as HTML: escaped, with its Markdown code spans (`...`) as <code>."""
+    parts = re.split(r"`([^`]*)`", text)
+    return markupsafe.Markup("").join(
+        markupsafe.Markup("<code>{}</code>").format(part) if odd else markupsafe.escape(part)
+        for odd, part in ((i % 2 == 1, part) for i, part in enumerate(parts)))
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("zmqspec", "templates"),
                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["slug"] = slug
+    env.filters["code_spans"] = code_spans
     return env
 
 
