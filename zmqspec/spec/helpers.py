@@ -89,6 +89,21 @@ def arrivals(driver, socks, timeout: float) -> dict:
             return got
 
 
+def call_into(driver, sock) -> None:
+    """Call into a driver socket without taking anything from it (libzmq does a socket's pending
+    work, such as sending held-back subscriptions, only when its application calls into it): a
+    ``poll`` with a short deadline, or, for a driver without one, a receive with a short deadline,
+    which finds nothing (the caller has nothing sent to it)."""
+    if _polls(driver):
+        try:
+            driver.poll({sock: ("in",)}, timeout=0.2)
+            return
+        except DriverError as exc:
+            if exc.errno != "ENOTSUP":
+                raise
+    next_within(sock, 0.2)
+
+
 def role_lines(node) -> list[str]:
     """The lines a node printed on stdout, without the harness's ready line."""
     return [line for line in node.lines() if not line.startswith(READY_PREFIX)]

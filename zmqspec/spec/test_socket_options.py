@@ -205,7 +205,8 @@ def test_a_relaxed_req_may_send_again_before_the_reply_and_hands_over_one_reply(
     req, rep = made
     req.send("old")
     assert rep.recv_one(WAIT) == b"old"
-    assert "out" in req.poll(("out",), timeout=0), "a relaxed REQ is not writable after a send"
+    if driver.knows("poll"):  # writability is asked through poll; DP-1 and DP-2 judge a driver without one
+        assert "out" in req.poll(("out",), timeout=0), "a relaxed REQ is not writable after a send"
     req.send("new")
     rep.send("reply to old")
     assert rep.recv_one(WAIT) == b"new", "the relaxed REQ's second request did not reach the REP"
@@ -292,6 +293,9 @@ def test_a_relaxed_correlating_req_drops_a_reply_already_waiting_when_it_sends_a
     req.send("A")
     assert rep.recv_one(WAIT) == b"A"
     rep.send("reply to A")
+    if not driver.knows("poll"):
+        pytest.skip("needs the driver's poll to know the reply to A is waiting at the REQ, without "
+                    "taking it (DP-1 and DP-2 judge a driver without poll)")
     assert "in" in req.poll(("in",), timeout=WAIT), "the reply to A never reached the REQ"
     req.send("B")
     assert rep.recv_one(WAIT) == b"B"
