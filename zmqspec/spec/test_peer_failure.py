@@ -81,6 +81,9 @@ def test_a_connected_req_keeps_the_request_dealt_to_a_dead_peer_for_the_next_pee
            "(libzmq keeps it for the endpoint)")
     req.send("after")  # one more exchange: both servers' lines for the stranded request are written
     req.recv_one(WAIT)
+    answering = b2 if reply.startswith(b"B2,") else a  # the reply names its server
+    answering.wait_until(lambda out: f"RECEIVED: {stranded}\n" in out, WAIT,
+                         f"{answering.name}'s line for the stranded request {stranded}, whose reply it sent")
     served = [line for server in (a, b2) for line in received_lines(server) if line == f"RECEIVED: {stranded}"]
     assert len(served) == 1, f"the stranded request {stranded} was served {len(served)} times: {served}"
 
