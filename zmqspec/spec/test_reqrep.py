@@ -13,7 +13,9 @@ import re
 import pytest
 import zmq
 
-from zmqspec.harness import DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, milliseconds, recv_within
+from zmqspec.harness import (
+    DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, milliseconds, recv_within, vacant_tcp_endpoint,
+)
 from zmqspec.spec.helpers import expect_errno
 
 pytestmark = pytest.mark.reqrep
@@ -63,16 +65,8 @@ def assert_in_turn(names: list[str], servers: str) -> None:
     assert names == [cycle[i % k] for i in range(len(names))], f"servers answered in the order {names}"
 
 
-def vacant_tcp_endpoint(nodes) -> str:
-    """A loopback tcp endpoint nobody listens on: bound by a node that has then ended."""
-    finder = nodes.driver(label="port-finder")
-    endpoint = finder.socket("PULL").bind("tcp://127.0.0.1:*")
-    finder.node.stop()
-    return endpoint
-
-
 def vacant_endpoint(nodes, endpoints, transport: str) -> str:
-    return vacant_tcp_endpoint(nodes) if transport == "tcp" else endpoints.bindable(transport)
+    return vacant_tcp_endpoint() if transport == "tcp" else endpoints.bindable(transport)
 
 
 def recv_from_either(routers, timeout: float, what: str) -> tuple[int, list[bytes]]:
