@@ -34,7 +34,8 @@ from collections import Counter
 from zmqspec import cli
 from zmqspec.contract import ROLES
 from zmqspec.harness import (
-    READY_PREFIX, Implementation, ManifestError, Node, NodeFailure, Nodes, load_manifest, reference, scaled,
+    READY_PREFIX, Implementation, ManifestError, Node, NodeFailure, Nodes, ToolchainMissing, load_manifest,
+    reference, scaled,
 )
 
 LABEL_WIDTH = 11
@@ -420,12 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     except ManifestError as exc:
         sys.stderr.write(f"zmqspec demo: error: {exc}\n")
         return 2
-    for implementation in nodes.implementations():
-        if implementation.missing():
-            sys.stderr.write(f"zmqspec demo: error: {implementation.name} lacks {', '.join(implementation.missing())}"
-                             + (f"; run {implementation.setup}" if getattr(implementation, "setup", None) else "")
-                             + "\n")
-            return 2
+    try:
+        for implementation in nodes.implementations():
+            implementation.require_toolchain()
+    except ToolchainMissing as exc:
+        sys.stderr.write(f"zmqspec demo: error: {exc}\n")
+        return 2
     show = Show()
     try:
         draw(show, args.scenario)

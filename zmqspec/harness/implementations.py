@@ -77,12 +77,17 @@ class Implementation:
         return [need for need in self.requires
                 if not (Path(need).exists() if os.sep in need else shutil.which(need))]
 
-    def command(self, role: str, *args: str) -> list[str]:
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+    def require_toolchain(self) -> None:
+        """Raise ToolchainMissing, naming what is missing and the setup command, unless every
+        ``requires`` is here."""
         if missing := self.missing():
             how = f"; install it with: {self.setup}" if self.setup else ""
             raise ToolchainMissing(f"{self.name}: toolchain missing ({', '.join(missing)}){how}")
+
+    def command(self, role: str, *args: str) -> list[str]:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        self.require_toolchain()
         try:
             return [*self.commands[role], *args]
         except KeyError:
