@@ -160,12 +160,7 @@ def run_to_the_end(command: list[str], cwd: Path, announce: bool = True) -> int:
 
     previous = {signum: signal.signal(signum, pass_on) for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
     try:
-        while True:
-            try:
-                status = child.wait()
-                break
-            except InterruptedError:
-                continue
+        status = child.wait()  # a signal's handler runs, then the wait goes on (PEP 475)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
