@@ -18,6 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from zmqspec.conformance import check as check_module
 from zmqspec.contract import ROLES
 from zmqspec.harness import scaled
 
@@ -50,12 +51,20 @@ def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     (("--impl", "reference", "--spec", "XX-1"), "--spec XX-1: no such id"),
     (("--impl", "reference", "--spec", "RR-1", "XX-2", "--spec", "XX-3"), "--spec XX-2, XX-3: no such id"),
     (("--impl", "reference", "--xfails", "no-such.txt"), "--xfails no-such.txt: no such file"),
+    (("--impl", "reference", "-n", "many"), "argument -n: must be 'auto', 'logical' or a number of 0 or more, got 'many'"),
+    (("--impl", "reference", "-n", "-1"), "argument -n: must be 'auto', 'logical' or a number of 0 or more, got '-1'"),
 ])
 def test_check_answers_bad_input_with_one_line_and_status_2(tmp_path, args, says):
     done = check(tmp_path, *args)
     assert done.returncode == 2, done.stdout + done.stderr
     assert len(done.stderr.splitlines()) == 1 and says in done.stderr, done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("workers", ["auto", "logical", "0", "2"])
+def test_check_hands_its_workers_to_pytest_xdist_as_given(tmp_path, workers):
+    command = check_module.pytest_command(check_module.parse_args(["--impl", "reference", "-n", workers]), tmp_path)
+    assert command[command.index("-n") + 1] == workers, command
 
 
 def test_check_refuses_a_report_folder_that_is_a_file(tmp_path):

@@ -31,6 +31,18 @@ def positive_int(text: str) -> int:
     return value
 
 
+def workers(text: str) -> str:
+    """An argparse type for pytest-xdist's ``-n``: ``auto``, ``logical`` or an integer of 0 or more.
+
+    Returned as text, ready for pytest's command line."""
+    if text in ("auto", "logical"):
+        return text
+    try:
+        return str(non_negative_int(text))
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(f"must be 'auto', 'logical' or a number of 0 or more, got {text!r}") from None
+
+
 def non_negative_int(text: str) -> int:
     """An argparse type: an integer of 0 or more."""
     value = int(text)

@@ -62,8 +62,8 @@ def parse_args(argv: list[str]):
                         help="check only these catalogue ids (--spec RR-1 PP-4, or --spec repeated)")
     parser.add_argument("--report", metavar="DIR",
                         help="write report.json, report.md and report.html to DIR (default: none kept)")
-    parser.add_argument("-n", metavar="N", dest="workers", type=cli.non_negative_int,
-                        help="run the tests in N processes (needs pytest-xdist)")
+    parser.add_argument("-n", metavar="N", dest="workers", type=cli.workers,
+                        help="run the tests in N processes, or 'auto' for one per core (needs pytest-xdist)")
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST-ARGS",
                         help="more pytest options, after --")
     return parser.parse_args(argv)
@@ -111,7 +111,7 @@ def pytest_command(args, report_dir: Path) -> list[str]:
     if args.workers is not None:
         if importlib.util.find_spec("xdist") is None:
             raise BadInput("-n needs pytest-xdist, which is not installed (pip install pytest-xdist)")
-        command += ["-n", str(args.workers)]
+        command += ["-n", args.workers]
     return command + list(args.pytest_args)
 
 
