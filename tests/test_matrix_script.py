@@ -39,7 +39,8 @@ def test_the_matrix_command_judges_each_stack_and_writes_a_column_per_stack(tmp_
     row = next(line for line in page.splitlines() if line.startswith("| NC-6 |"))
     assert row.count("pass") == 2, row
     rows = json.loads((tmp_path / "reports" / "matrix.json").read_text())["rows"]
-    assert [(row["id"], sorted(row["verdicts"].values())) for row in rows] == [("NC-6", ["pass", "pass"])], rows
+    judged = [(row["id"], sorted(row["verdicts"].values())) for row in rows if set(row["verdicts"].values()) != {"untested"}]
+    assert judged == [("NC-6", ["pass", "pass"])], judged
 
 
 def test_a_stack_whose_check_cannot_run_is_left_out_by_name_and_fails_the_command(tmp_path):
