@@ -474,6 +474,8 @@ def test_tasks_dealt_before_any_worker_connects_reach_the_first_worker_that_does
     vent.send_line("")
     worker = start_worker(nodes, vent.endpoint("tasks"), sink.endpoint("results"), sink.endpoint("kill"))
     assert sink.wait_exit() == 0, f"the sink should gather all {tasks} results"
+    gathered = len(progress_marks(sink.stdout))
+    assert gathered == tasks, f"the sink ended its batch after {gathered} results (one mark each), not {tasks}"
     assert worker.wait_exit() == 0
     assert tasks_done(worker) == tasks, f"the only worker did {tasks_done(worker)} of {tasks} tasks"
     vent.wait_for(TOTAL_LINE, what="the ventilator to finish dealing")
@@ -503,6 +505,8 @@ def test_a_batch_completes_when_the_workers_start_before_the_ventilator_and_the_
                        "--sink-connect", results_endpoint)
     vent.send_line("")
     assert sink.wait_exit() == 0, f"the sink should gather all {tasks} results"
+    gathered = len(progress_marks(sink.stdout))
+    assert gathered == tasks, f"the sink ended its batch after {gathered} results (one mark each), not {tasks}"
     for worker in crew:
         worker.close_stdin()
         assert worker.wait_exit() == 0, f"{worker.name} should quit with status 0 when its input closes"
@@ -541,10 +545,13 @@ def test_every_task_is_done_exactly_once(nodes, endpoints, transport):
 
 @pytest.mark.spec("PP-9")
 def test_workers_exit_on_the_sinks_kill_signal_after_the_batch(nodes):
-    """After the N-th result the sink publishes the kill signal and every worker exits 0."""
-    sink, vent, crew = pipeline(nodes, 20, 3, "--cost-max", "3")
+    """After the N-th result, not before, the sink publishes the kill signal and every worker exits 0."""
+    tasks = 20
+    sink, vent, crew = pipeline(nodes, tasks, 3, "--cost-max", "3")
     vent.send_line("")
     assert sink.wait_exit() == 0
+    gathered = len(progress_marks(sink.stdout))  # the sink publishes the kill signal as its batch ends
+    assert gathered == tasks, f"the sink ended its batch (and killed the workers) after {gathered} results, not {tasks}"
     for worker in crew:
         assert worker.wait_exit(timeout=5) == 0, f"{worker.name} did not end with status 0 on the kill signal"
 
