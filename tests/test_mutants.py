@@ -6,9 +6,12 @@ but for ONE realistic bug in one role. Its manifest says so: ``base =
 lists the catalogue ids the bug breaks. For each mutant the specification
 (zmqspec/spec) runs against the mutant's manifest in a subprocess with
 ``--conformance-report``, and this meta-test reads the report.json it
-writes. The run takes only the tests that start a node of the mutated role:
-the control's run (below) records, per test, the roles it started, and a
-test that starts none of the mutated role runs exactly as in the control. The mutant is caught when
+writes. The run takes a selection of the tests that start a node of the mutated
+role (``select``; docs/mutants.md says exactly which): the control's run
+(below) records, per test, the roles it started and the driver commands it
+sent, and a test that starts no node of the mutated role runs exactly as in
+the control. Two mutants' runs go at once (``ZMQSPEC_MUTANT_JOBS``), each
+without xdist workers (``ZMQSPEC_MUTANT_WORKERS``). The mutant is caught when
 
 - every id in ``catches`` fails (verdict "fail", or "broken driver" for a
   driver that breaks its protocol),
@@ -30,14 +33,17 @@ overridden: every id must pass there, so a catch is the bug's doing.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
+import threading
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -54,8 +60,14 @@ SPEC = REPO / "zmqspec" / "spec"
 CONTROL = MUTANTS / "reference"
 RUN_TIMEOUT = 300.0  # one run of the whole specification against one mutant, however it fails
 LEFTOVER_GRACE = 5.0
-WORKERS = os.environ.get("ZMQSPEC_MUTANT_WORKERS", "2")  # xdist workers of each run (-n)
-HYPOTHESIS_SEED = 0  # the fuzz tests draw the same examples in every run against every mutant
+WORKERS = os.environ.get("ZMQSPEC_MUTANT_WORKERS", "0")  # xdist workers of each mutant's run (-n; 0: none)
+CONTROL_WORKERS = os.environ.get("ZMQSPEC_CONTROL_WORKERS", "2")  # xdist workers of the control's run
+JOBS = int(os.environ.get("ZMQSPEC_MUTANT_JOBS", "2"))  # mutants' runs at once
+HYPOTHESIS_SEED = 0  # the fuzz tests draw the same examples in every run against every mutant...
+HYPOTHESIS_PROFILE = "fast"  # ...whatever the environment says (CI would pick "ci": other examples, 4 times as many)
+LONG_WAIT = 10.0  # s: a test this long in the control runs only against mutants whose catches it carries
+SELECTION = os.environ.get("ZMQSPEC_MUTANT_SELECTION", "quick")  # "all": every test that starts the mutated role
+RESULTS = os.environ.get("ZMQSPEC_MUTANT_RESULTS")  # a JSON-lines file: one line per mutant judged (scripts/mutation-score)
 
 FAILING = ("fail", "broken driver")
 # How a failure says it is a deadline rather than an assertion on something seen.
@@ -68,15 +80,26 @@ def mutant_names() -> list[str]:
     return sorted(path.parent.name for path in MUTANTS.glob("*/manifest.toml") if path.parent != CONTROL)
 
 
-def run_spec(manifest: Path, out: Path, tests: list[str] | None = None) -> tuple[dict, str, float]:
+def run_spec(manifest: Path, out: Path, tests: list[str] | None = None, workers: str = WORKERS,
+             trace: Path | None = None) -> tuple[dict, str, float]:
     """Run the specification against ``manifest`` (only ``tests``, ids relative to the spec package, when
-    given); (report.json, pytest's output, seconds)."""
+    given) with ``workers`` xdist workers, the control's driver recording into ``trace`` when given;
+    (report.json, pytest's output, seconds)."""
     chosen = [str(SPEC / test) for test in tests] if tests is not None else [str(SPEC)]
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", WORKERS,
+    out.mkdir(parents=True, exist_ok=True)
+    if len(chosen) > 50:  # a long selection goes by file: argv stays short
+        (out / "tests.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
+        chosen = [f"@{out / 'tests.txt'}"]
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *(["-n", workers] if workers != "0" else []),
             f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--impl={manifest}", f"--conformance-report={out}", *chosen]
     env = {key: value for key, value in os.environ.items()
-           if key != "PYTEST_ADDOPTS" and not key.startswith("PYTEST_XDIST")}
+           if key not in ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "ZMQSPEC_MUTANT_TRACE")
+           and not key.startswith("PYTEST_XDIST")}
     env["XDG_CACHE_HOME"] = str(out / "cache")  # a mutant's failing examples stay out of hypothesis's database
+    env["ZMQSPEC_HYPOTHESIS_PROFILE"] = HYPOTHESIS_PROFILE
+    if trace is not None:
+        trace.mkdir(parents=True, exist_ok=True)
+        env["ZMQSPEC_MUTANT_TRACE"] = str(trace)
     began = time.monotonic()
     run = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, start_new_session=True)
@@ -166,46 +189,157 @@ def catalogue_ids() -> frozenset[str]:
 @pytest.fixture(scope="session")
 def control(tmp_path_factory) -> dict:
     """The control's run of the whole specification: its report.json, which also says, per test, the
-    roles of the nodes it started."""
-    report, _, _ = run_spec(CONTROL / "manifest.toml", tmp_path_factory.mktemp("control"))
+    roles of the nodes it started and (``commands``, added here) the driver commands it sent."""
+    out = tmp_path_factory.mktemp("control")
+    report, _, took = run_spec(CONTROL / "manifest.toml", out, workers=CONTROL_WORKERS, trace=out / "trace")
+    print(f"control: {len(report['tests'])} tests of the specification ran in {took:.1f} s")
+    sent = commands_sent(out / "trace")
+    for test in report["tests"]:
+        test["commands"] = sorted(sent[test["nodeid"]]) if test["nodeid"] in sent else None
     return report
 
 
-def touching(control: dict, roles: set[str]) -> list[str]:
+def commands_sent(trace: Path) -> dict[str, set[str]]:
+    """What mutants/reference/trace_driver.py recorded: per test (its id relative to the spec package),
+    the driver commands it sent, e.g. ``setsockopt immediate``."""
+    sent: dict[str, set[str]] = {}
+    for path in trace.glob("*.tsv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            test, _, command = line.partition("\t")
+            if test and command:
+                where, _, name = test.partition("::")
+                sent.setdefault(f"{Path(where).name}::{name}", set()).add(command)
+    return sent
+
+
+def seams(mutant: str) -> tuple[str, ...] | None:
+    """The driver commands through which a mutant driver's bug acts (``SEAMS`` in its node.py), or
+    None: the bug may act on any test that starts its role."""
+    tree = ast.parse((MUTANTS / mutant / "node.py").read_text(encoding="utf-8"))
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and any(getattr(t, "id", "") == "SEAMS" for t in statement.targets):
+            return tuple(ast.literal_eval(statement.value))
+    return None
+
+
+def touching(control: dict, roles: set[str]) -> list[dict]:
     """The tests of the control's run that started a node of one of ``roles``: the only tests a mutant
     overriding those roles can change (every other node of its run is the reference, as in the control)."""
-    return [test["nodeid"] for test in control["tests"] if roles & set(test.get("roles", ()))]
+    return [test for test in control["tests"] if roles & set(test.get("roles", ()))]
 
 
-@pytest.mark.timeout(2 * RUN_TIMEOUT + 60)  # the control's run may come first; the plugin scales the limit
+def select(control: dict, mutant: str) -> list[str]:
+    """The tests a mutant's run takes, in the control's order (docs/mutants.md, "What a mutant's run takes"):
+
+    1. the tests that start a node of the mutated role; for a mutant driver that names its ``SEAMS``,
+       only those that sent one of them (or whose commands went unrecorded);
+    2. of those, every test that carries an id of ``catches``, all its parametrizations;
+    3. and for every other id they carry, its quickest test in the control, unless that test took
+       LONG_WAIT or more there (its runtime is waiting: TR-11's 32 quiet seconds).
+    """
+    catches = set(load_manifest(MUTANTS / mutant / "manifest.toml").catches)
+    candidates = touching(control, _overridden(mutant))
+    if SELECTION == "all":
+        return [t["nodeid"] for t in candidates]
+    wanted = seams(mutant)
+    if wanted is not None:
+        candidates = [t for t in candidates if t.get("commands") is None or set(wanted) & set(t["commands"])]
+    chosen = {t["nodeid"] for t in candidates if catches & set(t["spec"])}
+    covered = {id_ for t in candidates if t["nodeid"] in chosen for id_ in t["spec"]}
+    for test in sorted(candidates, key=lambda t: t["duration"]):
+        if test["duration"] < LONG_WAIT and set(test["spec"]) - covered:
+            chosen.add(test["nodeid"])
+            covered |= set(test["spec"])
+    return [t["nodeid"] for t in candidates if t["nodeid"] in chosen]
+
+
+class Runs:
+    """The mutants' runs, JOBS at once, in the order of the session's meta-tests: each meta-test
+    waits for its own mutant's run, which started as soon as a place was free."""
+
+    def __init__(self, control: dict, names: list[str], folder: Path):
+        self.control, self.folder = control, folder
+        self.pool = ThreadPoolExecutor(max_workers=max(1, JOBS), thread_name_prefix="mutant")
+        self.runs: dict[str, Future] = {name: self.pool.submit(self.run, name) for name in names}
+
+    def run(self, mutant: str) -> tuple[list[str], dict, str, float]:
+        tests = select(self.control, mutant)
+        if not tests:
+            return tests, {}, "", 0.0
+        return (tests, *run_spec(MUTANTS / mutant / "manifest.toml", self.folder / mutant, tests))
+
+    def result(self, mutant: str):
+        if mutant not in self.runs:  # not foreseen (a meta-test re-run): run it now
+            self.runs[mutant] = self.pool.submit(self.run, mutant)
+        return self.runs[mutant].result()
+
+    def close(self) -> None:
+        for future in self.runs.values():
+            future.cancel()
+        self.pool.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def mutant_runs(request, control, tmp_path_factory):
+    names = [item.callspec.params["mutant"] for item in request.session.items
+             if getattr(item, "callspec", None) and "mutant" in item.callspec.params]
+    runs = Runs(control, names, tmp_path_factory.mktemp("mutants"))
+    yield runs
+    runs.close()
+
+
+_results_lock = threading.Lock()
+
+
+def record_result(mutant: str, caught: bool, took: float, tests: int, problems: list[str]) -> None:
+    """One line of ZMQSPEC_MUTANT_RESULTS, when set: how the mutant was judged (scripts/mutation-score)."""
+    if not RESULTS:
+        return
+    line = json.dumps({"mutant": mutant, "caught_exactly": caught, "seconds": round(took, 1), "tests": tests,
+                       "problems": [problem.splitlines()[0] for problem in problems]})
+    with _results_lock, open(RESULTS, "a", encoding="utf-8") as out:
+        out.write(line + "\n")
+
+
+@pytest.mark.timeout(3 * RUN_TIMEOUT + 60)  # the control's run may come first, then one run ahead of this one
 @pytest.mark.parametrize("mutant", mutant_names())
-def test_the_suite_catches_the_mutant_by_exactly_its_ids(mutant, tmp_path, control):
+def test_the_suite_catches_the_mutant_by_exactly_its_ids(mutant, mutant_runs):
     """Run against a mutant, exactly the ids of its ``catches`` fail, each through an assertion on
-    something seen (not a deadline), and no node of the run outlives it. The run takes the tests
-    that start a node of the mutated role (known from the control's run): no other test can change."""
+    something seen (not a deadline), and no node of the run outlives it. The run takes the tests that
+    start a node of the mutated role (known from the control's run), selected as ``select`` says."""
     impl = load_manifest(MUTANTS / mutant / "manifest.toml")
     assert impl.catches, f"mutant {mutant}'s manifest lists no catches"
     unknown = sorted(set(impl.catches) - catalogue_ids())
     assert not unknown, f"mutant {mutant} catches ids the catalogue does not have: {unknown}"
-    tests = touching(control, _overridden(mutant))
-    assert tests, f"no test of the control's run starts a {sorted(_overridden(mutant))} node"
-    report, output, took = run_spec(MUTANTS / mutant / "manifest.toml", tmp_path, tests)
+    try:
+        tests, report, output, took = mutant_runs.result(mutant)
+    except BaseException:
+        record_result(mutant, False, 0.0, 0, ["the run did not end"])
+        raise
+    if not tests:
+        record_result(mutant, False, 0.0, 0, ["no test selected"])
+    assert tests, f"no test of the control's run starts a {sorted(_overridden(mutant))} node (and sends its seams)"
     print(f"{mutant}: {len(tests)} tests of the specification ran in {took:.1f} s; summary {report['summary']}")
     problems = judge(report, impl.catches, driver_mutant="driver" in _overridden(mutant))
+    try:
+        assert_no_leftovers(MUTANTS / mutant)
+    except AssertionError as exc:
+        problems.append(str(exc))
+    record_result(mutant, not problems, took, len(tests), problems)
     assert not problems, f"mutant {mutant} (catches {list(impl.catches)}):\n" + "\n".join(problems)
-    assert_no_leftovers(MUTANTS / mutant)
 
 
 @pytest.mark.timeout(RUN_TIMEOUT + 60)  # pytest-timeout's limit is scaled by the plugin
 def test_the_control_passes_every_id(control):
     """The mutants' control (every role the reference) fails no id: a catch is the bug's doing; and its
-    report says which roles each test started, which is how a mutant's run is chosen."""
+    report says which roles each test started and which driver commands it sent, which is how a
+    mutant's run is chosen."""
     report = control
     assert any(test.get("roles") for test in report["tests"]), "the control's report records no roles"
+    assert any(test.get("commands") for test in report["tests"]), "the control's driver recorded no commands"
     failing = [t for t in report["tests"] if t["verdict"] in FAILING]
     assert not failing, f"the control fails:\n{describe(failing)}"
     assert_no_leftovers(CONTROL)
-
 
 def _overridden(mutant: str) -> set[str]:
     import tomllib
