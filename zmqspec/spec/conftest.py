@@ -14,6 +14,8 @@ Choose one with hypothesis's own ``--hypothesis-profile NAME`` or with
 ``ci``        the default when ``CI`` is set: more examples, derandomized so a
               failure reproduces on the next run, no example database
 ``thorough``  20 times ``fast``, for a hunt
+``mutants``   ``fast`` without shrinking or explaining a failing example: the mutation tests
+              (tests/test_mutants.py) need a verdict, not the smallest example
 
 Examples talk to live processes, so no profile has a deadline. Hypothesis
 keeps its files (the example database, its caches) in the user's cache,
@@ -29,7 +31,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.errors import InvalidArgument
@@ -50,6 +52,8 @@ settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, dat
 settings.register_profile("ci", max_examples=4 * FAST_EXAMPLES, deadline=None, derandomize=True,
                           database=None, print_blob=True)
 settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database())
+settings.register_profile("mutants", max_examples=FAST_EXAMPLES, deadline=None, database=None,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,7 +63,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except InvalidArgument:
         pytest.exit(
             f"zmqspec: error: ZMQSPEC_HYPOTHESIS_PROFILE={chosen!r} is not a profile; "
-            "the profiles are fast, ci, thorough",
+            "the profiles are fast, ci, thorough, mutants",
             returncode=2,
         )
 
