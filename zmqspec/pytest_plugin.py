@@ -44,6 +44,7 @@ from pathlib import Path
 import pytest
 
 from zmqspec.conformance import report as _report
+from zmqspec.conformance.describe import describe_hello
 from zmqspec.conformance import shoulds as _should
 from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
 from zmqspec.conformance.verdicts import (
@@ -291,7 +292,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = [
         f"zmqspec: implementation under test: {impl.name}" + (f" {impl.version}" if impl.version else ""),
         f"zmqspec: manifest: {impl.manifest or '(none: the reference nodes, python -m zmqspec ROLE)'}",
-        f"zmqspec: driver hello: {_report.describe_hello(driver)}",
+        f"zmqspec: driver hello: {describe_hello(driver)}",
     ]
     if settings.peer is not None:
         roles = ", ".join(sorted(settings.peer_roles)) or "none (only nodes started with peer=True)"
