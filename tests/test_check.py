@@ -51,6 +51,8 @@ def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     (("--impl", "reference", "--spec", "XX-1"), "--spec XX-1: no such id"),
     (("--impl", "reference", "--spec", "RR-1", "XX-2", "--spec", "XX-3"), "--spec XX-2, XX-3: no such id"),
     (("--impl", "reference", "--xfails", "no-such.txt"), "--xfails no-such.txt: no such file"),
+    (("--impl", "reference", "-k", "ready"), "unrecognized arguments: -k (pytest's own options go after --, as in: "
+                                             "zmqspec check --impl MANIFEST -- -k ..."),
     (("--impl", "reference", "-n", "many"), "argument -n: must be 'auto', 'logical' or a number of 0 or more, got 'many'"),
     (("--impl", "reference", "-n", "-1"), "argument -n: must be 'auto', 'logical' or a number of 0 or more, got '-1'"),
 ])
