@@ -7,7 +7,6 @@ arguments to ``zmqspec check``, its exit status) fails here, in the default run,
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,16 +15,16 @@ import pytest
 
 from zmqspec.harness import scaled
 
+from inner import inner_env
+
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "conformance-matrix"
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
 def matrix(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items()
-             if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    clean = inner_env()
     return subprocess.run([sys.executable, str(SCRIPT), "--reports", str(tmp_path / "reports"),
                            "--out", str(tmp_path / "matrix.md"), *args],
                           cwd=ROOT, env=clean, stdin=subprocess.DEVNULL, capture_output=True, text=True,

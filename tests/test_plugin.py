@@ -18,18 +18,18 @@ import pytest
 
 from zmqspec.harness import scaled
 
+from inner import inner_env
+
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 INNER = Path(__file__).resolve().parent / "inner_suites"
 RUN_DEADLINE = 120.0
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess:
     """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    env = inner_env()
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
