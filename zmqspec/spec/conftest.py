@@ -17,7 +17,8 @@ Choose one with hypothesis's own ``--hypothesis-profile NAME`` or with
 ``mutants``   ``fast`` without shrinking or explaining a failing example: the mutation tests
               (tests/test_mutants.py) need a verdict, not the smallest example
 
-Examples talk to live processes, so no profile has a deadline. Hypothesis
+Examples talk to live processes, so no profile has a deadline. Every profile prints, with a
+failing example, the ``@reproduce_failure`` line that replays it. Hypothesis
 keeps its files (the example database, its caches) in the user's cache,
 ``$XDG_CACHE_HOME/zmqspec/hypothesis`` (``~/.cache`` by default), never in
 the source tree.
@@ -48,11 +49,12 @@ def _database() -> DirectoryBasedExampleDatabase:
     return DirectoryBasedExampleDatabase(HOME / "examples")
 
 
-settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, database=_database())
+settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, database=_database(), print_blob=True)
 settings.register_profile("ci", max_examples=4 * FAST_EXAMPLES, deadline=None, derandomize=True,
                           database=None, print_blob=True)
-settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database())
-settings.register_profile("mutants", max_examples=FAST_EXAMPLES, deadline=None, database=None,
+settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database(),
+                          print_blob=True)
+settings.register_profile("mutants", max_examples=FAST_EXAMPLES, deadline=None, database=None, print_blob=True,
                           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
