@@ -64,6 +64,7 @@ WORKERS = os.environ.get("ZMQSPEC_MUTANT_WORKERS", "0")  # xdist workers of each
 CONTROL_WORKERS = os.environ.get("ZMQSPEC_CONTROL_WORKERS", "2")  # xdist workers of the control's run
 JOBS = int(os.environ.get("ZMQSPEC_MUTANT_JOBS", "2"))  # mutants' runs at once
 HYPOTHESIS_SEED = 0  # the fuzz tests draw the same examples in every run against every mutant...
+NODE_SEED = 0  # the nodes' random streams (weather-pub, sync-pub, ventilator) are the same in every run too
 HYPOTHESIS_PROFILE = "mutants"  # ...whatever the environment says (CI would pick "ci": other examples, 4 times as
 # many); "fast" without shrinking: a verdict is wanted, not the smallest failing example
 LONG_WAIT = 10.0  # s: a test this long in the control runs only against mutants whose catches it carries
@@ -92,7 +93,8 @@ def run_spec(manifest: Path, out: Path, tests: list[str] | None = None, workers:
         (out / "tests.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
         chosen = [f"@{out / 'tests.txt'}"]
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *(["-n", workers] if workers != "0" else []),
-            f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--impl={manifest}", f"--conformance-report={out}", *chosen]
+            f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--zmqspec-seed={NODE_SEED}", f"--impl={manifest}",
+            f"--conformance-report={out}", *chosen]
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "ZMQSPEC_MUTANT_TRACE")
            and not key.startswith("PYTEST_XDIST")}
