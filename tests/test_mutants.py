@@ -38,7 +38,6 @@ import contextlib
 import json
 import threading
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -50,6 +49,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from mutant_run import CRASH, DEADLINE  # how a failure says it is a deadline, or a node's crash
 from zmqspec.harness import DEADLINE_MARK, load_manifest, scaled
 
 pytestmark = [pytest.mark.meta, pytest.mark.slow, pytest.mark.mutants]
@@ -72,10 +72,6 @@ SELECTION = os.environ.get("ZMQSPEC_MUTANT_SELECTION", "quick")  # "all": every 
 RESULTS = os.environ.get("ZMQSPEC_MUTANT_RESULTS")  # a JSON-lines file: one line per mutant judged (scripts/mutation-score)
 
 FAILING = ("fail", "broken driver")
-# How a failure says it is a deadline rather than an assertion on something seen.
-DEADLINE = re.compile("|".join([re.escape(DEADLINE_MARK), r"\bDeadlinePassed\b", r"DriverError: EAGAIN",
-                                r"^Failed: Timeout", r"Timeout \(>"]), re.MULTILINE)
-CRASH = "Traceback (most recent call last)"  # a node's Python traceback in the message: it crashed
 
 
 def mutant_names() -> list[str]:
@@ -83,10 +79,11 @@ def mutant_names() -> list[str]:
 
 
 def run_spec(manifest: Path, out: Path, tests: list[str] | None = None, workers: str = WORKERS,
-             trace: Path | None = None) -> tuple[dict, str, float]:
+             trace: Path | None = None, catches: tuple[str, ...] = ()) -> tuple[dict, str, float]:
     """Run the specification against ``manifest`` (only ``tests``, ids relative to the spec package, when
     given) with ``workers`` xdist workers, the control's driver recording into ``trace`` when given;
-    (report.json, pytest's output, seconds)."""
+    with ``catches``, a test whose every id already failed is skipped (tests/mutant_run.py).
+    Returns (report.json, pytest's output, seconds)."""
     chosen = [str(SPEC / test) for test in tests] if tests is not None else [str(SPEC)]
     out.mkdir(parents=True, exist_ok=True)
     if len(chosen) > 50:  # a long selection goes by file: argv stays short
@@ -94,12 +91,13 @@ def run_spec(manifest: Path, out: Path, tests: list[str] | None = None, workers:
         chosen = [f"@{out / 'tests.txt'}"]
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *(["-n", workers] if workers != "0" else []),
             f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--zmqspec-seed={NODE_SEED}", f"--impl={manifest}",
-            f"--conformance-report={out}", *chosen]
+            f"--conformance-report={out}", *(["-p", "tests.mutant_run"] if catches else []), *chosen]
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "ZMQSPEC_MUTANT_TRACE")
            and not key.startswith("PYTEST_XDIST")}
     env["XDG_CACHE_HOME"] = str(out / "cache")  # a mutant's failing examples stay out of hypothesis's database
     env["ZMQSPEC_HYPOTHESIS_PROFILE"] = HYPOTHESIS_PROFILE
+    env["ZMQSPEC_MUTANT_CATCHES"] = ",".join(catches)
     if trace is not None:
         trace.mkdir(parents=True, exist_ok=True)
         env["ZMQSPEC_MUTANT_TRACE"] = str(trace)
@@ -269,7 +267,8 @@ class Runs:
         tests = select(self.control, mutant)
         if not tests:
             return tests, {}, "", 0.0
-        return (tests, *run_spec(MUTANTS / mutant / "manifest.toml", self.folder / mutant, tests))
+        catches = load_manifest(MUTANTS / mutant / "manifest.toml").catches
+        return (tests, *run_spec(MUTANTS / mutant / "manifest.toml", self.folder / mutant, tests, catches=catches))
 
     def result(self, mutant: str):
         if mutant not in self.runs:  # not foreseen (a meta-test re-run): run it now
