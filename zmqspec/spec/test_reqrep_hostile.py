@@ -14,6 +14,8 @@ exchanges, plain and relaxed REQ), so no test writes it there.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from zmqspec.harness import Deadline
@@ -26,21 +28,44 @@ PROMPT = ">> "
 
 
 class Servers:
-    """Hand-written ZMTP servers (Listener + accepted connection), closed when the test ends."""
+    """Hand-written ZMTP servers (Listener + accepted connection), closed when the test ends.
+
+    Each listener accepts and handshakes in a thread of its own from the moment it is made: a
+    stack whose connect returns only once the ZMTP handshake is done (zmq4, zmq.rs) would
+    otherwise wait on a server that waits on it."""
 
     def __init__(self):
         self.made: list[Listener | Zmtp] = []
+        self.accepting: dict[Listener, tuple[threading.Thread, dict]] = {}
 
     def listen(self) -> Listener:
         listener = Listener()
         self.made.append(listener)
+        outcome: dict = {}
+
+        def accept() -> None:
+            try:
+                peer = listener.accept(b"ROUTER", "a connection")
+                self.made.append(peer)
+                peer.handshake()
+                outcome["peer"] = peer
+            except BaseException as exc:  # handed to the test's thread by accept()
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=accept, name="zmtp-server", daemon=True)
+        thread.start()
+        self.accepting[listener] = (thread, outcome)
         return listener
 
     def accept(self, listener: Listener, what: str) -> Zmtp:
-        peer = listener.accept(b"ROUTER", what)
-        self.made.append(peer)
-        peer.handshake()
-        return peer
+        """The connection ``listener`` took, handshake done; fails naming ``what``."""
+        thread, outcome = self.accepting[listener]
+        deadline = Deadline(WAIT)
+        thread.join(deadline.seconds)
+        if "error" in outcome:
+            raise AssertionError(f"{what}: {outcome['error']}")
+        assert "peer" in outcome, f"{what}: no connection and handshake within {deadline.seconds:.0f} s"
+        return outcome["peer"]
 
     def close(self) -> None:
         for made in self.made:
