@@ -14,6 +14,7 @@ exchanges, plain and relaxed REQ), so no test writes it there.
 
 from __future__ import annotations
 
+import select
 import threading
 
 import pytest
@@ -95,6 +96,17 @@ def wait_printed(client, count: int, what: str) -> None:
     client.wait_until(lambda _: len(printed_replies(client)) >= count, WAIT, what)
 
 
+def first_request(peers: list[Zmtp], what: str) -> Zmtp:
+    """The one of ``peers`` that a request reaches, within WAIT; the request must be [b'', b'one']."""
+    deadline = Deadline(WAIT)
+    readable, _, _ = select.select([peer.conn for peer in peers], [], [], deadline.seconds)
+    assert readable, f"{what} reached neither server within {deadline.seconds:.0f} s"
+    peer = next(peer for peer in peers if peer.conn is readable[0])
+    frames = peer.read_message()
+    assert frames == [b"", b"one"], f"{what}: the server read {frames}"
+    return peer
+
+
 # -- RR-21: a second reply to one request -----------------------------------
 
 @pytest.mark.spec("RR-21")
@@ -142,6 +154,23 @@ def test_a_reply_to_the_last_request_written_after_the_next_one_is_handed_over_a
     server.send(b"", b"reply three")
     reply = req.recv()
     assert reply == [b"reply three"], f"the REQ handed over {reply} as the reply to 'three'"
+
+
+@pytest.mark.spec("RR-21")
+def test_a_reply_that_comes_after_a_receive_timed_out_is_handed_over_by_the_next_receive(driver, servers):
+    """A server that answers only after the REQ's receive has given up (EAGAIN): the REQ still
+    waits for that reply, and its next receive hands it over (libzmq; a send in between would
+    fail, RR-3)."""
+    listener = servers.listen()
+    req = driver.socket("REQ")
+    req.connect(listener.endpoint)
+    server = servers.accept(listener, "the REQ's connection")
+    req.send("one")
+    request_of(server, [b"one"], "the request")
+    assert next_within(req, 0.3) is None, "the REQ handed over a reply the server never wrote"
+    server.send(b"", b"late reply one")
+    reply = req.recv()
+    assert reply == [b"late reply one"], f"after its receive timed out the REQ handed over {reply}"
 
 
 # -- RR-22: a reply with a broken envelope ------------------------------------
@@ -235,6 +264,25 @@ def test_gateway_does_not_relay_a_second_reply_to_one_request(nodes, servers, dr
     server.send(b"", b"reply two")
     reply = second.recv()
     assert reply == [b"reply two"], f"the second client got {reply} for 'two'"
+
+
+@pytest.mark.spec("RR-24")
+def test_gateway_does_not_relay_a_reply_from_a_server_it_did_not_ask(nodes, servers, driver):
+    """Behind the gateway two servers; the one the request did not go to writes a reply to a
+    request it never got before the asked one answers: the client gets the asked server's reply
+    (RFC 28: a REQ discards messages from peers it did not send the request to)."""
+    listeners = [servers.listen(), servers.listen()]
+    gateway = nodes.start("gateway", *[arg for lst in listeners for arg in ("--backend-connect", lst.endpoint)])
+    peers = [servers.accept(lst, f"the gateway's backend connection {i}") for i, lst in enumerate(listeners)]
+    client = driver.socket("REQ")
+    client.connect(gateway.endpoint("frontend"))
+    client.send("one")
+    asked = first_request(peers, "the client's request")
+    other = peers[1 - peers.index(asked)]
+    other.send(b"", b"unasked reply")
+    asked.send(b"", b"reply one")
+    reply = client.recv()
+    assert reply == [b"reply one"], f"the client got {reply} through the gateway"
 
 
 @pytest.mark.spec("RR-24")
