@@ -3,8 +3,8 @@ late, answer what they were never asked, send a reply with a broken envelope, or
 vanish while their request is served.
 
 The misbehaving server is a ZMTP peer written by hand (:mod:`zmqspec.harness.zmtp`) that
-announces itself as a ROUTER and speaks ZMTP 3.0, or ZMTP/2.0 to a stack that speaks only that: it writes exactly the bytes a test chooses, in the writes the test
-chooses. That is what makes the outcome determined where libzmq's is a race: a second reply
+announces itself as a ROUTER and speaks ZMTP 3.0 (ZMTP/2.0 to a stack that speaks only that):
+it writes exactly the bytes a test chooses, in the writes the test chooses. That is what makes the outcome determined where libzmq's is a race: a second reply
 written in the same write as the first is decoded with it and is in the REQ's queue before the
 REQ may send again; a second reply written after the server has read the next request comes
 after that request. Between the two (a second reply written on its own just before the next
