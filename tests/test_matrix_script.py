@@ -26,12 +26,16 @@ OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PE
 def matrix(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     clean = {key: value for key, value in os.environ.items()
              if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    # `-n auto` as CI passes it, resolved to one worker: each stack's check of one id then starts one
+    # pytest worker, not two per core (each one a whole collection of the specification).
+    clean["PYTEST_XDIST_AUTO_NUM_WORKERS"] = "1"
     return subprocess.run([sys.executable, str(SCRIPT), "--reports", str(tmp_path / "reports"),
                            "--out", str(tmp_path / "matrix.md"), *args],
                           cwd=ROOT, env=clean, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=scaled(240))
 
 
+@pytest.mark.slow
 def test_the_matrix_command_judges_each_stack_and_writes_a_column_per_stack(tmp_path):
     done = matrix(tmp_path, "--only", "reference,asyncio", "--spec", "NC-6", "-n", "auto")
     assert done.returncode == 0, done.stdout + done.stderr

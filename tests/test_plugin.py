@@ -73,3 +73,12 @@ def test_a_run_without_pytest_timeout_runs_normally():
     done = run_pytest("-q", "-p", "no:timeout", str(INNER / "plain.py"))
     assert_no_crash(done)
     assert done.returncode == 0 and "1 passed" in done.stdout, shown(done)
+
+
+def test_n_auto_is_two_workers_per_core_unless_xdists_own_variable_says_otherwise(monkeypatch):
+    from zmqspec.pytest_plugin import XdistHooks
+
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    assert XdistHooks.pytest_xdist_auto_num_workers(None) == 2 * len(os.sched_getaffinity(0))
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "1")
+    assert XdistHooks.pytest_xdist_auto_num_workers(None) is None  # xdist's own hook then reads it
