@@ -31,6 +31,7 @@ def matrix(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=scaled(240))
 
 
+@pytest.mark.slow
 def test_the_matrix_command_judges_each_stack_and_writes_a_column_per_stack(tmp_path):
     done = matrix(tmp_path, "--only", "reference,asyncio", "--spec", "NC-6", "-n", "0")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -95,3 +95,12 @@ def test_the_run_seed_is_printed_shared_by_the_workers_kept_in_the_report_and_re
 def test_a_seed_outside_32_bits_is_refused_with_status_4(seed):
     done = run_pytest("--zmqspec-seed", seed, str(INNER / "plain.py"))
     assert done.returncode == 4 and "--zmqspec-seed" in done.stdout, shown(done)
+
+
+def test_n_auto_is_two_workers_per_core_unless_xdists_own_variable_says_otherwise(monkeypatch):
+    from zmqspec.pytest_plugin import XdistHooks
+
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    assert XdistHooks.pytest_xdist_auto_num_workers(None) == 2 * len(os.sched_getaffinity(0))
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "1")
+    assert XdistHooks.pytest_xdist_auto_num_workers(None) is None  # xdist's own hook then reads it

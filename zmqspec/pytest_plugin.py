@@ -254,9 +254,13 @@ class XdistHooks:
         node.workerinput["zmqspec_seed"] = node.config.stash[SETTINGS_KEY].seed
 
     @staticmethod
-    def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         """``-n auto``: two workers per core. A test spends most of its time waiting for its nodes,
-        which are other processes, so one worker per core leaves the cores half idle."""
+        which are other processes, so one worker per core leaves the cores half idle. pytest-xdist's
+        own ``PYTEST_XDIST_AUTO_NUM_WORKERS``, when set, wins (None hands the choice back to xdist,
+        which reads it)."""
+        if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+            return None
         return 2 * len(os.sched_getaffinity(0))
 
 
