@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, Deadline, DriverError
+from zmqspec.harness import READY_PREFIX, Deadline, DriverError, require_transport
 
 WAIT = 10.0  # seconds: the deadline of anything that is expected to happen (the harness scales it)
 KILL = b"KILL"  # the kill message, as the worker and sink roles' contract names it
@@ -137,3 +137,10 @@ def start_worker(nodes, tasks: str, results: str, kill: str | None = None, *more
     if wait_connected:
         args.append("--wait-connected")
     return nodes.start("worker", *args, ready=ready)
+
+
+def need_inproc(driver) -> None:
+    """Skip the test when ``driver`` does not list inproc in its hello: docs/contract.md leaves every
+    transport but tcp optional (harness.require_transport), so a test that uses inproc only to keep its
+    sockets in one process does not judge a stack without it."""
+    require_transport("inproc", driver.hello().get("transports"), "the driver")

@@ -27,7 +27,7 @@ import zmq
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import DriverError, recv_within, vacant_tcp_endpoint
-from zmqspec.spec.helpers import WAIT, call_into, expect_errno
+from zmqspec.spec.helpers import WAIT, call_into, expect_errno, need_inproc
 
 
 DRAIN = 0.3  # seconds to read what is queued; anything later is caught by a marker sent after
@@ -56,6 +56,7 @@ def numbered(n: int, prefix: str = "m") -> list[str]:
 def inproc_pair(driver, kind_out: str, kind_in: str, out_options: dict, in_options: dict):
     """Two sockets of one driver over inproc: ``kind_out`` binds, ``kind_in`` connects, each with
     its options set before."""
+    need_inproc(driver)
     out, into = driver.socket(kind_out), driver.socket(kind_in)
     for name, value in out_options.items():
         out.set(name, value)
@@ -151,6 +152,7 @@ def test_a_push_connected_before_any_bind_queues_sndhwm_messages_for_the_endpoin
 def test_over_inproc_a_push_closed_before_any_bind_still_delivers_what_it_queued(driver):
     """Over inproc, a PUSH (SNDHWM 1) that connected before any bind, took one message and was
     closed with a linger, still delivers it to a PULL that binds afterwards (libzmq)."""
+    need_inproc(driver)
     endpoint = f"inproc://pp18-closed-{driver.node.pid}"
     push = driver.socket("PUSH")
     push.set("sndhwm", 1)
@@ -173,6 +175,8 @@ def test_over_inproc_a_push_closed_before_any_bind_still_delivers_what_it_queued
 
 def subscribed_xpub(driver, sub, xpub_options: dict, sub_options: dict, endpoint: str | None = None):
     """An XPUB in ``driver`` and ``sub`` subscribed to everything, the subscription seen arrive."""
+    if endpoint and endpoint.startswith("inproc://"):
+        need_inproc(driver)
     xpub = driver.socket("XPUB")
     for name, value in xpub_options.items():
         xpub.set(name, value)

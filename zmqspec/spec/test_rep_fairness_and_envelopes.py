@@ -14,12 +14,13 @@ import pytest
 import zmq
 
 from zmqspec.harness import recv_within
-from zmqspec.spec.helpers import WAIT, role_lines
+from zmqspec.spec.helpers import WAIT, need_inproc, role_lines
 
 
 @pytest.mark.spec("RR-14")
 def test_a_rep_serves_each_of_five_requesters_once(driver):
     """Five REQs, one request each, all waiting: the REP's five receives are one from each."""
+    need_inproc(driver)
     rep = driver.socket("REP")
     endpoint = f"inproc://rr14-five-{driver.node.pid}"
     rep.bind(endpoint)
@@ -38,6 +39,7 @@ def test_a_rep_serves_each_of_five_requesters_once(driver):
 def test_a_rep_does_not_keep_a_requester_with_one_request_behind_one_with_many(driver):
     """Three DEALERs: one with 20 requests waiting and two with one each. The two quiet ones are
     served among the REP's first three requests (RFC 28: a REP fair-queues; libzmq: busy0, q1, q2)."""
+    need_inproc(driver)
     rep = driver.socket("REP")
     endpoint = f"inproc://rr14-busy-{driver.node.pid}"
     rep.bind(endpoint)

@@ -19,7 +19,7 @@ import pytest
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError, vacant_tcp_endpoint
-from zmqspec.spec.helpers import WAIT, expect_errno
+from zmqspec.spec.helpers import WAIT, expect_errno, need_inproc
 
 SHORT = 0.3  # a receive that is expected to time out
 SNDHWM = 1000
@@ -43,6 +43,7 @@ def bodies(messages) -> list[str]:
 
 
 def inproc(driver, name: str) -> str:
+    need_inproc(driver)
     return f"inproc://options-{name}-{driver.node.pid}"
 
 

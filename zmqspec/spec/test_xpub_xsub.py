@@ -22,7 +22,7 @@ import zmq
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError, recv_within
-from zmqspec.spec.helpers import WAIT
+from zmqspec.spec.helpers import WAIT, need_inproc
 
 
 def libzmq_option(sock, option: str, value) -> bool:
@@ -76,6 +76,8 @@ def unsubscribe(sock, prefix: bytes) -> None:
 def test_an_xpub_hands_its_application_each_subscription_and_unsubscribe_whole(nodes, driver, transport):
     """An XPUB hands its application `\\x01` + prefix for a subscription and `\\x00` + prefix for an
     unsubscribe, the prefix unchanged whatever its length: 0, 1, 245, 246 and 70000 bytes (RFC 29)."""
+    if transport == "inproc":
+        need_inproc(driver)
     xpub = driver.socket("XPUB")
     sub = driver.socket("SUB") if transport == "inproc" else nodes.driver("subscriber").socket("SUB")
     endpoint = f"inproc://ps20-{driver.node.pid}" if transport == "inproc" else "tcp://127.0.0.1:*"

@@ -34,26 +34,34 @@ var cases = map[string]struct {
 	run  func() outcome
 	says string
 }{
-	"push-round-robin":    {"PP-4, PP-8", pushRoundRobin, "a PUSH deals each message to one peer, in turn"},
-	"pull-fair-queue":     {"PP-5", pullFairQueue, "a PULL takes one message from each pusher in turn"},
-	"req-lockstep":        {"RR-3", reqLockstep, "a REQ refuses a second send before the reply, and a receive before any send, with EFSM"},
-	"rep-lockstep":        {"RR-3", repLockstep, "a REP refuses a send before any receive with EFSM"},
-	"req-no-peer":         {"RR-9", reqNoPeer, "a REQ with no peer blocks its send (EAGAIN once its SNDTIMEO runs out)"},
-	"connect-before-bind": {"RR-8, PP-7, PS-2", connectBeforeBind, "a connect succeeds at once, the connection is made whenever the peer binds"},
-	"two-binds":           {"RR-6", twoBinds, "one socket bound to two endpoints answers on both"},
-	"rep-envelope":        {"RR-12, RR-13, RR-1", repEnvelope, "a REP's envelope ends at the first empty frame; an empty request is answered with one frame"},
-	"sub-counting":        {"PS-7", subCounting, "subscribing twice and unsubscribing once keeps the subscription"},
-	"xpub-subscriptions":  {"PS-8", xpubSubscriptions, "an XPUB receives each subscription as a message \\x01+prefix"},
-	"no-maxmsgsize":       {"MI-5, MI-6", noMaxMsgSize, "a frame declaring 2**60 bytes drops that connection (or ZMQ_MAXMSGSIZE does)"},
-	"no-reconnect":        {"TR-4", noReconnect, "a connecting socket reconnects to a peer that comes back on the same endpoint"},
-	"peer-gone":           {"PP-10, PP-12", peerGone, "a PUSH drops a departed peer's queue and goes on dealing to the others"},
-	"inproc-queue":        {"TR-1, PP-5", inprocQueue, "an inproc PUSH queues up to its high-water mark (1000) for a peer that is not reading"},
-	"pub-close-drops":     {"PS-11, PP-9", pubCloseDrops, "a PUB closed with the default linger still delivers what it queued"},
-	"pub-slow-sub":        {"PS-9, PS-12", pubSlowSub, "a subscriber that does not read holds up no other subscriber (each has its own queue, dropped at its HWM)"},
-	"service-name-port":   {"NC-9", serviceNamePort, "a tcp endpoint whose port is not a number (tcp://127.0.0.1:http) is refused with EINVAL"},
+	"push-round-robin":       {"PP-4, PP-8", pushRoundRobin, "a PUSH deals each message to one peer, in turn"},
+	"pull-fair-queue":        {"PP-5", pullFairQueue, "a PULL takes one message from each pusher in turn"},
+	"req-lockstep":           {"RR-3", reqLockstep, "a REQ refuses a second send before the reply, and a receive before any send, with EFSM"},
+	"rep-lockstep":           {"RR-3", repLockstep, "a REP refuses a send before any receive with EFSM"},
+	"req-no-peer":            {"RR-9", reqNoPeer, "a REQ with no peer blocks its send (EAGAIN once its SNDTIMEO runs out)"},
+	"connect-before-bind":    {"RR-8, PP-7, PS-2", connectBeforeBind, "a connect succeeds at once, the connection is made whenever the peer binds"},
+	"two-binds":              {"RR-6", twoBinds, "one socket bound to two endpoints answers on both"},
+	"rep-envelope":           {"RR-12, RR-13, RR-1", repEnvelope, "a REP's envelope ends at the first empty frame; an empty request is answered with one frame"},
+	"sub-counting":           {"PS-7", subCounting, "subscribing twice and unsubscribing once keeps the subscription"},
+	"xpub-subscriptions":     {"PS-8", xpubSubscriptions, "an XPUB receives each subscription as a message \\x01+prefix"},
+	"no-maxmsgsize":          {"MI-5, MI-6", noMaxMsgSize, "a frame declaring 2**60 bytes drops that connection (or ZMQ_MAXMSGSIZE does)"},
+	"no-reconnect":           {"TR-4", noReconnect, "a connecting socket reconnects to a peer that comes back on the same endpoint"},
+	"peer-gone":              {"PP-10, PP-12", peerGone, "a PUSH drops a departed peer's queue and goes on dealing to the others"},
+	"inproc-queue":           {"TR-1, PP-5", inprocQueue, "an inproc PUSH queues up to its high-water mark (1000) for a peer that is not reading"},
+	"pub-close-drops":        {"PS-11, PP-9", pubCloseDrops, "a PUB closed with the default linger still delivers what it queued"},
+	"pub-slow-sub":           {"PS-9, PS-12", pubSlowSub, "a subscriber that does not read holds up no other subscriber (each has its own queue, dropped at its HWM)"},
+	"service-name-port":      {"NC-9", serviceNamePort, "a tcp endpoint whose port is not a number (tcp://127.0.0.1:http) is refused with EINVAL"},
+	"inproc-long-frame":      {"PS-4", inprocLargeFrame, "a SUB over inproc receives a frame of 100000 bytes whole"},
+	"req-peer-gone":          {"RR-15, RR-16", reqPeerGone, "a REQ whose peer has gone deals its requests to the peers still connected (or keeps them for the next peer)"},
+	"rep-no-delimiter":       {"RR-20", repNoDelimiter, "a REP drops a request without the empty delimiter and hands over the next well-formed one"},
+	"connect-waits-greeting": {"PS-17", connectWaitsGreeting, "a connect returns at once; the ZMTP greeting is exchanged afterwards, in the background"},
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "inproc-long-frame-child" {
+		inprocLongFrameChild()
+		return
+	}
 	if len(os.Args) == 3 && os.Args[1] == "serve-rep" { // the child of no-maxmsgsize
 		serveRep(os.Args[2])
 		return
@@ -569,4 +577,110 @@ lockstep:
 	}
 	return outcome{got < n, fmt.Sprintf("%d messages of 4 KiB published over tcp, each once the reading subscriber had the one "+
 		"before; it got %d, then waited 3 s for the next in vain (the other subscriber reads nothing)", n, got)}
+}
+
+func reqPeerGone() (o outcome) {
+	a, b := zmq4.NewRep(ctx), zmq4.NewRep(ctx)
+	defer a.Close()
+	epA, epB := listen(a), listen(b)
+	go func() { // A answers every request
+		for {
+			m, err := a.Recv()
+			if err != nil {
+				return
+			}
+			a.Send(zmq4.NewMsgString("A," + string(m.Frames[0])))
+		}
+	}()
+	req := zmq4.NewReq(ctx, zmq4.WithTimeout(time.Second))
+	defer req.Close()
+	must(req.Dial(epA))
+	must(req.Dial(epB))
+	must(req.Send(zmq4.NewMsgString("r0"))) // to A: the next turn is B's
+	_, err := recvWithin(req, time.Second)
+	must(err)
+	b.Close() // B goes away
+	time.Sleep(300 * time.Millisecond)
+	defer func() {
+		if p := recover(); p != nil {
+			o = outcome{true, fmt.Sprintf("REQ connected to A and B; one exchange with A; B closed; a later Send panicked: %v", p)}
+		}
+	}()
+	var errs []string
+	for i := 1; i <= 5; i++ {
+		if err := req.Send(zmq4.NewMsgString(fmt.Sprint("r", i))); err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		recvWithin(req, 500*time.Millisecond)
+	}
+	return outcome{len(errs) > 0, fmt.Sprintf("B closed; 5 more requests: %d sends failed %q", len(errs), errs)}
+}
+
+func repNoDelimiter() outcome {
+	rep := zmq4.NewRep(ctx)
+	defer rep.Close()
+	ep := listen(rep)
+	dealer := zmq4.NewDealer(ctx)
+	defer dealer.Close()
+	must(dealer.Dial(ep))
+	must(dealer.Send(zmq4.NewMsgString("no-delimiter")))
+	must(dealer.Send(zmq4.NewMsgFrom([]byte{}, []byte("good"))))
+	m, err := recvWithin(rep, 2*time.Second)
+	if err != nil {
+		return outcome{true, "a DEALER sent [no-delimiter] then ['', good]; the REP's first Recv failed: " + err.Error()}
+	}
+	return outcome{string(m.Frames[0]) != "good", fmt.Sprintf("the REP's first Recv gave %q", m.Frames)}
+}
+
+func connectWaitsGreeting() outcome {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(err)
+	defer l.Close()
+	go func() { // a peer that accepts but sends its greeting only after 3 s
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		time.Sleep(3 * time.Second)
+		conn.Close()
+	}()
+	sub := zmq4.NewSub(ctx)
+	defer sub.Close()
+	start := time.Now()
+	err = sub.Dial("tcp://" + l.Addr().String())
+	took := time.Since(start)
+	return outcome{took > time.Second, fmt.Sprintf("Dial to a peer that accepts and stays silent returned after %v: %v",
+		took.Round(100*time.Millisecond), err)}
+}
+
+func inprocLargeFrame() outcome {
+	// In a child process: the panic zmq4 may raise ends the whole process.
+	child := exec.Command(os.Args[0], "inproc-long-frame-child")
+	var out strings.Builder
+	child.Stdout, child.Stderr = &out, &out
+	err := child.Run()
+	first := strings.SplitN(strings.TrimSpace(out.String()), "\n", 2)[0]
+	return outcome{err != nil, fmt.Sprintf("an inproc PUB sent one frame of 100000 'x' bytes to a SUB (''): %s (%v)", first, err)}
+}
+
+func inprocLongFrameChild() {
+	pub := zmq4.NewPub(ctx)
+	defer pub.Close()
+	must(pub.Listen("inproc://repro-large"))
+	sub := zmq4.NewSub(ctx)
+	defer sub.Close()
+	must(sub.SetOption(zmq4.OptionSubscribe, ""))
+	must(sub.Dial("inproc://repro-large"))
+	time.Sleep(300 * time.Millisecond) // the subscription reaches the PUB
+	must(pub.Send(zmq4.NewMsgString(strings.Repeat("x", 100000))))
+	m, err := recvWithin(sub, 2*time.Second)
+	if err != nil {
+		fmt.Println("the SUB got nothing:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("the SUB got a frame of %d bytes\n", len(m.Frames[0]))
+	if len(m.Frames[0]) != 100000 {
+		os.Exit(1)
+	}
 }
