@@ -10,7 +10,7 @@ classes="$here/classes"
 jars="/usr/share/java/jeromq.jar:/usr/share/java/gson.jar"
 packages="default-jdk-headless libjeromq-java libgoogle-gson-java"
 # The manifest's JVM flags: the archive is only used by a JVM started the same way.
-flags="-Xms32m -Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Djava.net.preferIPv4Stack=true"
+flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Djava.net.preferIPv4Stack=true"
 
 missing() {
     command -v javac >/dev/null 2>&1 && command -v jar >/dev/null 2>&1 &&
