@@ -21,17 +21,16 @@ import pytest
 
 from zmqspec.harness import scaled
 
+from inner import inner_env
+
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTLY = 5.0
 RUN_DEADLINE = 120.0
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS",
-              "ZMQSPEC_TIMEOUT_SCALE", "ZMQSPEC_HYPOTHESIS_PROFILE")
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """A command from the repository root with the outer run's settings removed; never outlives its deadline."""
-    clean = {key: value for key, value in os.environ.items()
-             if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    clean = inner_env("ZMQSPEC_TIMEOUT_SCALE", "ZMQSPEC_HYPOTHESIS_PROFILE")
     proc = subprocess.Popen(argv, cwd=ROOT, env={**clean, **(env or {})}, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:

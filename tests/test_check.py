@@ -22,17 +22,17 @@ from zmqspec.conformance import check as check_module
 from zmqspec.contract import ROLES
 from zmqspec.harness import scaled
 
+from inner import inner_env
+
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DEADLINE = 180.0
 CHECK_TOKEN = "ZMQSPEC_CHECK_RUN"  # put in check's environment; its run and every node inherit it
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
 def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items()
-             if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    clean = inner_env()
     proc = subprocess.Popen([sys.executable, "-m", "zmqspec", "check", *args], cwd=tmp_path, env=clean,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -51,6 +51,8 @@ def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     (("--impl", "reference", "--spec", "XX-1"), "--spec XX-1: no such id"),
     (("--impl", "reference", "--spec", "RR-1", "XX-2", "--spec", "XX-3"), "--spec XX-2, XX-3: no such id"),
     (("--impl", "reference", "--xfails", "no-such.txt"), "--xfails no-such.txt: no such file"),
+    (("--impl", "reference", "-k", "ready"), "unrecognized arguments: -k (pytest's own options go after --, as in: "
+                                             "zmqspec check --impl MANIFEST -- -k ..."),
     (("--impl", "reference", "-n", "many"), "argument -n: must be 'auto', 'logical' or a number of 0 or more, got 'many'"),
     (("--impl", "reference", "-n", "-1"), "argument -n: must be 'auto', 'logical' or a number of 0 or more, got '-1'"),
 ])

@@ -23,13 +23,14 @@ import pytest
 from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
+from inner import inner_env
+
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPLS = "tests/impls"
 SAMPLES = f"{IMPLS}/suite"
 RUN_DEADLINE = 150.0
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
 @dataclass
@@ -62,8 +63,7 @@ class Run:
 
 def run_pytest(*args: str, report_dir: Path | None = None, deadline: float = RUN_DEADLINE) -> Run:
     """pytest in a subprocess from the repository root; never outlives ``deadline``."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    env = inner_env()
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
     if report_dir is not None:
         argv += ["--conformance-report", str(report_dir)]

@@ -11,7 +11,6 @@ does not have, and when a node's parser has an option the table does not list.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import subprocess
 import sys
@@ -71,8 +70,7 @@ def test_the_check_fails_when_the_page_or_the_table_changes_alone():
 
     pub = ROLES["weather-pub"]
     count = pub.option("--count")
-    changed = dataclasses.replace(pub, options=tuple(dataclasses.replace(o, default=7) if o is count else o
-                                                     for o in pub.options))
+    changed = pub._replace(options=tuple(o._replace(default=7) if o is count else o for o in pub.options))
     assert mismatches(text, {**generated_blocks(), "weather-pub": contract.role_markdown(changed)}) == [
         "the block 'weather-pub' differs from the table; run scripts/contract_doc.py"]
 

@@ -7,7 +7,6 @@ with one space (mutants/rep-one-space), on one RR-1 test.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -19,17 +18,17 @@ import pytest
 from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
 from zmqspec.harness.deadline import scaled
 
+from inner import inner_env
+
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANT = ROOT / "mutants" / "rep-one-space" / "manifest.toml"
 TEST = "zmqspec/spec/test_reqrep.py::test_rep_server_prints_starting_ready_then_each_request_and_its_reply"
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
 def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items()
-             if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    clean = inner_env()
     return subprocess.run(argv, cwd=cwd, env=clean, capture_output=True, text=True, timeout=scaled(120))
 
 

@@ -13,6 +13,7 @@ import pytest
 from zmqspec.harness import (
     DEADLINE_MARK, DeadlinePassed, Implementation, NodeFailure, Nodes, WrongLine, reference, wrong_line,
 )
+from zmqspec.harness.scenario import node_seed
 
 pytestmark = pytest.mark.meta
 
@@ -201,3 +202,22 @@ def test_a_manifest_based_on_the_reference_overrides_only_the_roles_it_names(tmp
     assert impl.commands["sink"] == reference().commands["sink"]
     assert set(impl.commands) == set(reference().commands)
     assert impl.catches == ("RR-1",)
+
+
+def test_a_node_of_a_role_with_a_seed_option_is_seeded_from_the_scenario_and_its_label():
+    echo = "import sys; print('ZMQSPEC READY {}', flush=True); sys.stdin.read()"
+    impl = Implementation(name="fake", commands={role: (PY, "-c", echo) for role in ("weather-pub", "rep-server")})
+    first, again, unseeded = Nodes(impl, seed=7), Nodes(impl, seed=7), Nodes(impl)
+    try:
+        publishers = [first.start("weather-pub"), first.start("weather-pub"), again.start("weather-pub"),
+                      first.start("weather-pub", "--seed", "5"), unseeded.start("weather-pub")]
+        server = first.start("rep-server")
+        seeds = [node.argv[node.argv.index("--seed") + 1] if "--seed" in node.argv else None for node in publishers]
+        assert seeds[0] == seeds[2] == str(node_seed(7, "weather-pub-1")), seeds   # replayed by seed and label
+        assert seeds[1] == str(node_seed(7, "weather-pub-2")) != seeds[0], seeds   # two nodes differ
+        assert seeds[3:] == ["5", None], seeds                                        # given, or no scenario seed
+        assert "--seed" not in server.argv, server.argv                              # rep-server has no --seed
+        assert all(0 <= int(seed) < 2**32 for seed in seeds[:4])
+    finally:
+        for made in (first, again, unseeded):
+            made.stop_all()

@@ -8,6 +8,7 @@ never an INTERNALERROR, a refused configuration or a traceback from the plugin.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,18 +19,18 @@ import pytest
 
 from zmqspec.harness import scaled
 
+from inner import inner_env
+
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 INNER = Path(__file__).resolve().parent / "inner_suites"
 RUN_DEADLINE = 120.0
-OUTER_ONLY = ("ZMQSPEC_IMPL", "ZMQSPEC_XFAILS", "ZMQSPEC_PEER_IMPL", "ZMQSPEC_PEER_ROLES", "PYTEST_ADDOPTS")
 
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess:
     """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in OUTER_ONLY and not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    env = inner_env()
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -73,3 +74,33 @@ def test_a_run_without_pytest_timeout_runs_normally():
     done = run_pytest("-q", "-p", "no:timeout", str(INNER / "plain.py"))
     assert_no_crash(done)
     assert done.returncode == 0 and "1 passed" in done.stdout, shown(done)
+
+
+def test_the_run_seed_is_printed_shared_by_the_workers_kept_in_the_report_and_replayed(tmp_path):
+    """Every xdist worker seeds its tests' nodes from the run's seed: the header prints it, report.json
+    keeps it, and a failure's re-run command gives it back with --zmqspec-seed."""
+    done = run_pytest("-n", "2", "--zmqspec-seed", "4294967295", "--conformance-report", str(tmp_path),
+                      str(INNER / "seeded.py"))
+    assert done.returncode == 0, shown(done)
+    assert "4 passed" in done.stdout, shown(done)
+    assert json.loads((tmp_path / "report.json").read_text())["seed"] == 4294967295
+    drawn = run_pytest(str(INNER / "failing_scenario.py"))
+    header = [line for line in drawn.stdout.splitlines() if line.startswith("zmqspec: seed ")]
+    assert len(header) == 1, shown(drawn)
+    seed = header[0].split()[2]
+    assert f"--zmqspec-seed {seed}" in drawn.stdout, shown(drawn)
+
+
+@pytest.mark.parametrize("seed", ["-1", "4294967296", "x"])
+def test_a_seed_outside_32_bits_is_refused_with_status_4(seed):
+    done = run_pytest("--zmqspec-seed", seed, str(INNER / "plain.py"))
+    assert done.returncode == 4 and "--zmqspec-seed" in done.stdout, shown(done)
+
+
+def test_n_auto_is_two_workers_per_core_unless_xdists_own_variable_says_otherwise(monkeypatch):
+    from zmqspec.pytest_plugin import XdistHooks
+
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    assert XdistHooks.pytest_xdist_auto_num_workers(None) == 2 * len(os.sched_getaffinity(0))
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "1")
+    assert XdistHooks.pytest_xdist_auto_num_workers(None) is None  # xdist's own hook then reads it

@@ -19,7 +19,8 @@ This is the lowest layer: it imports nothing of zmqspec, and nothing heavy
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple  # records as NamedTuple, not dataclasses: every node imports this
+# module, and dataclasses (which imports inspect) cost each node start ~7 ms of CPU
 
 READY_PREFIX = "ZMQSPEC READY "
 """A node's ready line is this prefix, then a JSON object: socket name -> endpoints bound (section 2)."""
@@ -73,8 +74,7 @@ ARGUMENT_CHECKS: tuple[tuple[int, str], ...] = (
 given both a bad command line and a busy endpoint exits 2 for the command line, having bound nothing."""
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One option of a role: ``--name VALUE`` (or a bare ``--name`` for a :data:`FLAG`).
 
     ``kind`` is :data:`INT`, :data:`TEXT` or :data:`FLAG`; an integer option takes decimal values
@@ -108,8 +108,7 @@ class Option:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
-@dataclass(frozen=True)
-class Socket:
+class Socket(NamedTuple):
     """One socket of a role: its name in the ready line, its ZeroMQ type, its options, its default.
 
     ``prefix`` names the options: ``""`` gives ``--bind`` / ``--connect``, ``"sink-"`` gives
@@ -155,8 +154,7 @@ COMMON_OPTIONS: tuple[Option, ...] = (
 """Options every reference role has; ``contract=False``: not asked of other implementations."""
 
 
-@dataclass(frozen=True)
-class Role:
+class Role(NamedTuple):
     """One role of the contract: who runs it, what it is, its sockets in ready-line order, its options.
 
     ``options`` are the role's own options (the sockets' endpoint options and :data:`COMMON_OPTIONS`

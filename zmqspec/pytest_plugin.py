@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import functools
 import os
+import random
 import shlex
 import shutil
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,7 @@ import pytest
 from zmqspec.conformance import report as _report
 from zmqspec.conformance import shoulds as _should
 from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
+from zmqspec.conformance.describe import describe_hello
 from zmqspec.conformance.verdicts import (
     BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY,
     VERDICT_PROPERTY,
@@ -53,6 +56,7 @@ from zmqspec.conformance.verdicts import (
 )
 from zmqspec.conformance.xfails import Xfails, XfailsError
 from zmqspec.conformance.xfails import load as load_xfails
+from zmqspec.contract import SEED_MAX
 from zmqspec.harness import deadline
 from zmqspec.harness.implementations import (
     Implementation, ManifestError, RoleNotProvided, ToolchainMissing, load_manifest, reference,
@@ -77,6 +81,7 @@ class Settings:
     xfails: Xfails | None = None
     validator: ProtocolValidator | None = None
     report_dir: Path | None = None
+    seed: int = 0  # the run's seed: every test's nodes are seeded from it and the test's id
     _hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
     _peer_hello: tuple[dict | None, str | None] | None = field(default=None, repr=False)
     _found: dict[bool, str] = field(default_factory=dict, repr=False)  # peer? -> a test's finding
@@ -152,9 +157,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="check every driver reply against zmqspec/schemas/driver-protocol.json",
     )
     group.addoption(
+        "--zmqspec-seed", metavar="S", type=_seed_value, default=None,
+        help="the run's seed (0 .. 2**32-1): a node of a role with --seed (weather-pub, sync-pub, ventilator) "
+             "started without one gets a seed made from S, its test's id and its label (default: drawn at "
+             "random and printed in the header and in each failure's re-run command)",
+    )
+    group.addoption(
         "--conformance-report", metavar="DIR", default=None,
         help="write the verdicts to DIR/report.json, DIR/report.md and DIR/report.html",
     )
+
+
+def _seed_value(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= SEED_MAX:
+        raise ValueError(f"{text}: a seed is 0 .. {SEED_MAX}")
+    return value
+
+
+def _run_seed(config: pytest.Config) -> int:
+    """The run's seed: --zmqspec-seed, else the controller's (xdist hands it to each worker), else drawn."""
+    chosen = config.getoption("zmqspec_seed")
+    if chosen is not None:
+        return chosen
+    if _is_worker(config) and "zmqspec_seed" in config.workerinput:
+        return config.workerinput["zmqspec_seed"]
+    return random.SystemRandom().randrange(SEED_MAX + 1)
+
+
+def scenario_seed(run_seed: int, item: pytest.Item) -> int:
+    """The seed of one test's scenario, from the run's seed and the test's id (:func:`test_id`, the same
+    from a checkout and from a wheel): a re-run with the same --zmqspec-seed gives it again."""
+    return zlib.crc32(f"{run_seed}:{test_id(item)}".encode())
 
 
 def _implementation(value: str) -> Implementation:
@@ -176,6 +210,7 @@ def _settings(config: pytest.Config) -> Settings:
         xfails=load_xfails(xfails_path) if xfails_path else None,
         validator=ProtocolValidator() if config.getoption("validate_protocol") else None,
         report_dir=Path(report_dir) if report_dir else None,
+        seed=_run_seed(config),
     )
 
 
@@ -214,9 +249,18 @@ class XdistHooks:
     that ``-p no:xdist`` (or no xdist at all) runs normally."""
 
     @staticmethod
-    def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    def pytest_configure_node(node) -> None:
+        """Every worker seeds its tests' nodes from the controller's run seed."""
+        node.workerinput["zmqspec_seed"] = node.config.stash[SETTINGS_KEY].seed
+
+    @staticmethod
+    def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         """``-n auto``: two workers per core. A test spends most of its time waiting for its nodes,
-        which are other processes, so one worker per core leaves the cores half idle."""
+        which are other processes, so one worker per core leaves the cores half idle. pytest-xdist's
+        own ``PYTEST_XDIST_AUTO_NUM_WORKERS``, when set, wins (None hands the choice back to xdist,
+        which reads it)."""
+        if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+            return None
         return 2 * len(os.sched_getaffinity(0))
 
 
@@ -291,7 +335,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = [
         f"zmqspec: implementation under test: {impl.name}" + (f" {impl.version}" if impl.version else ""),
         f"zmqspec: manifest: {impl.manifest or '(none: the reference nodes, python -m zmqspec ROLE)'}",
-        f"zmqspec: driver hello: {_report.describe_hello(driver)}",
+        f"zmqspec: driver hello: {describe_hello(driver)}",
+        f"zmqspec: seed {settings.seed} (weather-pub, sync-pub and ventilator nodes are seeded from it; "
+        f"--zmqspec-seed {settings.seed} replays this run's streams)",
     ]
     if settings.peer is not None:
         roles = ", ".join(sorted(settings.peer_roles)) or "none (only nodes started with peer=True)"
@@ -423,6 +469,7 @@ def rerun_command(item: pytest.Item) -> str:
         argv += ["--xfails", str(Path(settings.xfails.path).resolve())]
     if settings.validator is not None:
         argv.append("--validate-protocol")
+    argv += ["--zmqspec-seed", str(settings.seed)]
     scale = os.environ.get("ZMQSPEC_TIMEOUT_SCALE")
     text = (f"ZMQSPEC_TIMEOUT_SCALE={shlex.quote(scale)} " if scale else "") + shlex.join(argv)
     return f"cd {shlex.quote(str(cd))} && {text}" if cd else text
@@ -549,6 +596,7 @@ class VerdictBoard:
             "peer": {**described(peer), "roles": sorted(settings.peer_roles)} if peer is not None else None,
             "xfails": str(settings.xfails.path) if settings.xfails is not None else None,
             "validate_protocol": settings.validator is not None,
+            "seed": settings.seed,
             "arguments": list(self.config.invocation_params.args),
             "exit_status": int(exitstatus),
         }
@@ -592,7 +640,8 @@ def implementation(pytestconfig: pytest.Config) -> Implementation:
 def nodes(request: pytest.FixtureRequest, implementation: Implementation):
     settings = request.config.stash[SETTINGS_KEY]
     started = Nodes(implementation, settings.peer, settings.validator, settings.peer_roles,
-                    broken_driver=settings.broken_driver, found_broken=settings.found_broken)
+                    broken_driver=settings.broken_driver, found_broken=settings.found_broken,
+                    seed=scenario_seed(settings.seed, request.node))
     request.node.stash[NODES_KEY] = started
     yield started
     try:

@@ -66,7 +66,11 @@ def parse_args(argv: list[str]):
                         help="run the tests in N processes, or 'auto' for one per core (needs pytest-xdist)")
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST-ARGS",
                         help="more pytest options, after --")
-    return parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)} (pytest's own options go after --, "
+                     f"as in: {PROG} --impl MANIFEST -- {' '.join(unknown)} ...)")
+    return args
 
 
 def _manifest(value: str | None, option: str) -> str | None:

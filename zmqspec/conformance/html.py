@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 import jinja2
 import markupsafe
 
-from zmqspec.conformance.verdicts import PASS, UNTESTED, WORST_FIRST
+from zmqspec.conformance.describe import describe_impl
+from zmqspec.conformance.verdicts import LEGEND, PASS, UNTESTED, WORST_FIRST
 
 TEMPLATE = "report.html.j2"
 ABSENT = "–"
@@ -106,7 +107,6 @@ def _summary(report: dict) -> str:
 def render(columns: list[Column], title: str = "zmqspec conformance") -> str:
     """The page for these columns (in the order given)."""
     from zmqspec import __version__
-    from zmqspec.conformance.report import LEGEND, describe_impl
 
     return _environment().get_template(TEMPLATE).render(
         title=title,

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zmqspec import cli
-from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, PASS, UNTESTED, WORST_FIRST
+from zmqspec.conformance import html
+from zmqspec.conformance.verdicts import BROKEN_DRIVER, FAIL, LEGEND, PASS, UNTESTED, WORST_FIRST
 
 FORMATS = ("markdown", "json", "text", "html")
 FAILING = (FAIL, BROKEN_DRIVER)
@@ -129,7 +130,6 @@ def cell(column: Column, spec_id: str) -> str:
 
 
 def legend() -> str:
-    from zmqspec.conformance.report import LEGEND
 
     told = "; ".join(f"{ABSENT if verdict == UNTESTED else verdict}: {meaning}" for verdict, meaning in LEGEND.items())
     return (f"Each cell: the id's verdict (the worst of its tests that ran) and its tests that passed / "
@@ -160,8 +160,6 @@ def as_markdown(cols: list[Column]) -> str:
 
 
 def as_html(cols: list[Column]) -> str:
-    from zmqspec.conformance import html
-
     return html.render([html.Column(c.label, c.report) for c in cols], title="zmqspec conformance matrix")
 
 

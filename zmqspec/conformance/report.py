@@ -26,8 +26,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, catalogue_version, read_catalogue
+from zmqspec.conformance.describe import describe_hello, describe_impl
+from zmqspec.conformance import html
 from zmqspec.conformance.verdicts import (
-    BROKEN_DRIVER, FAIL, PASS, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
+    LEGEND, BROKEN_DRIVER, FAIL, PASS, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
     id_verdict, property_of, rank, verdict_of, worst,
 )
 
@@ -37,16 +39,6 @@ PHASES = ("setup", "call", "teardown")
 FAILING = (FAIL, BROKEN_DRIVER)
 EVIDENCE_PREFIX = "zmqspec nodes"  # the report sections (pytest_plugin) that show the nodes of a failed test
 RERUN_PREFIX = "zmqspec re-run"
-LEGEND = {
-    FAIL: "a MUST is broken: an assertion failed, a node misbehaved",
-    BROKEN_DRIVER: "the driver broke its own protocol, so the behaviour could not be judged (the run fails)",
-    "non-strict": "every MUST holds but a SHOULD does not",
-    XFAIL: "an expected failure, listed in the implementer's xfails file",
-    "not provided": "the implementation has no node for a role the test needs",
-    "skipped": "the test cannot run here (a transport or a tool is missing)",
-    PASS: "everything the test checks holds",
-    UNTESTED: "no test of this run checks the id (shown as – in a matrix)",
-}
 
 
 def first_lines(text: str) -> str:
@@ -186,32 +178,6 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def describe_impl(impl: dict | None) -> str:
-    if not impl:
-        return "none"
-    text = " ".join(part for part in (impl.get("name"), impl.get("version")) if part)
-    if impl.get("manifest"):
-        text += f" (manifest {impl['manifest']})"
-    return text
-
-
-def describe_hello(driver: dict | None) -> str:
-    if not driver:
-        return "none"
-    hello, problem = driver.get("hello"), driver.get("problem")
-    if not hello and problem == "not provided":
-        return "not provided (the implementation has no driver role)"
-    parts = []
-    if hello:
-        parts.append(", ".join(f"{key} {hello[key]}" for key in ("implementation", "language", "library", "zmq_version")
-                               if key in hello))
-        if "transports" in hello:
-            parts.append("transports " + " ".join(map(str, hello["transports"])))
-    if problem:
-        parts.append(f"problem: {problem}")
-    return "; ".join(parts) or "none"
-
-
 def legend_lines() -> list[str]:
     return ["Verdicts, worst first: " + "; ".join(f"**{verdict}**: {meaning}" for verdict, meaning in LEGEND.items())
             + ". *passed* counts the id's tests whose verdict is pass."]
@@ -264,8 +230,6 @@ def markdown(report: dict) -> str:
 
 def write(directory: str | Path, report: dict) -> tuple[Path, ...]:
     """Write report.json, report.md and report.html to ``directory``; return their paths."""
-    from zmqspec.conformance import html
-
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     as_json, as_md, as_html = directory / "report.json", directory / "report.md", directory / "report.html"

@@ -32,6 +32,18 @@ SKIPPED = "skipped"
 PASS = "pass"
 UNTESTED = "untested"  # a catalogue id no test of the run checked: no verdict at all
 
+# What each verdict means, worst first, as every report's legend says it.
+LEGEND = {
+    FAIL: "a MUST is broken: an assertion failed, a node misbehaved",
+    BROKEN_DRIVER: "the driver broke its own protocol, so the behaviour could not be judged (the run fails)",
+    "non-strict": "every MUST holds but a SHOULD does not",
+    XFAIL: "an expected failure, listed in the implementer's xfails file",
+    "not provided": "the implementation has no node for a role the test needs",
+    "skipped": "the test cannot run here (a transport or a tool is missing)",
+    PASS: "everything the test checks holds",
+    UNTESTED: "no test of this run checks the id (shown as – in a matrix)",
+}
+
 WORST_FIRST = (FAIL, BROKEN_DRIVER, NON_STRICT, XFAIL, NOT_PROVIDED, SKIPPED, PASS)
 _RANK = {verdict: len(WORST_FIRST) - i for i, verdict in enumerate(WORST_FIRST)}
 

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection
 
@@ -66,15 +67,27 @@ class TrackedDriver(Driver):
         super().quit()
 
 
+def node_seed(seed: int, label: str) -> int:
+    """The ``--seed`` (0 .. 2**32 - 1) of the node labelled ``label`` in a scenario seeded ``seed``:
+    the same scenario and seed give every node the same seed again, and two nodes differ."""
+    return zlib.crc32(f"{seed}:{label}".encode())
+
+
 class Nodes:
     """The nodes of one scenario. ``peer`` is the other implementation of interop runs, and
-    ``peer_roles`` the roles it plays; ``validator`` checks every driver reply (--validate-protocol)."""
+    ``peer_roles`` the roles it plays; ``validator`` checks every driver reply (--validate-protocol).
+
+    ``seed``: a node of a role that takes ``--seed`` (the contract's random streams: weather-pub,
+    sync-pub, ventilator) and is started without one gets ``--seed node_seed(seed, label)``, so its
+    stream can be replayed; None starts such nodes unseeded."""
 
     def __init__(self, implementation: Implementation, peer: Implementation | None = None, validator=None,
                  peer_roles: frozenset[str] = frozenset(),
                  broken_driver: Callable[[bool], str | None] = lambda peer: None,
-                 found_broken: Callable[[bool, str], None] = lambda peer, problem: None):
+                 found_broken: Callable[[bool, str], None] = lambda peer, problem: None,
+                 seed: int | None = None):
         self.implementation = implementation
+        self.seed = seed
         self.broken_driver = broken_driver  # peer? -> why that driver is known broken (the session's probe)
         self.found_broken = found_broken  # told when a test finds a driver broken at its end (quit)
         self.peer = peer or implementation
@@ -89,15 +102,22 @@ class Nodes:
         """Start a node of ``role``; from the peer implementation with ``peer=True`` or when the
         role is one of ``peer_roles`` (interop runs)."""
         impl = self.peer if peer or role in self.peer_roles else self.implementation
-        argv = impl.command(role, *args)
         if label is None:
             self._labels[role] += 1
             label = f"{role}-{self._labels[role]}"
+        argv = impl.command(role, *self._seeded(role, label, args))
         node = Node(role, argv, label, env=impl.environment(), cwd=impl.cwd)
         self.started.append(node)
         if ready:
             node.wait_ready(timeout)
         return node
+
+    def _seeded(self, role: str, label: str, args: tuple[str, ...]) -> tuple[str, ...]:
+        if self.seed is None or role not in ROLES or "--seed" in args:
+            return args
+        if not any(opt.name == "--seed" for opt in ROLES[role].all_options):
+            return args
+        return (*args, "--seed", str(node_seed(self.seed, label)))
 
     def restart(self, node: Node, *args: str, label: str | None = None, timeout: float = READY_TIMEOUT) -> Node:
         """Kill ``node`` outright (SIGKILL to its process group), wait for its end, and start a new
@@ -119,10 +139,10 @@ class Nodes:
         parent's, ``psutil.Process(node.pid).children()`` the node, and killing the parent alone
         (``os.kill(node.pid, SIGKILL)``) leaves the node an orphan (NC-7)."""
         impl = self.peer if role in self.peer_roles else self.implementation
-        argv = [sys.executable, parent.__file__, *impl.command(role, *args)]
         if label is None:
             self._labels[role] += 1
             label = f"{role}-{self._labels[role]}"
+        argv = [sys.executable, parent.__file__, *impl.command(role, *self._seeded(role, label, args))]
         node = Node(role, argv, label, env=impl.environment(), cwd=impl.cwd)
         self.started.append(node)
         node.wait_ready(timeout)

@@ -59,6 +59,34 @@ class Zmtp:
         body = self.read(size)
         assert flags & 0x04 and body.startswith(b"\x05READY"), f"the node sent {body!r}, not its READY command"
 
+    ZMTP2_TYPES = {b"PAIR": 0, b"PUB": 1, b"SUB": 2, b"REQ": 3, b"REP": 4, b"DEALER": 5, b"ROUTER": 6,
+                   b"PULL": 7, b"PUSH": 8}  # RFC 15 (ZMTP/2.0), the socket-type byte of the greeting
+
+    def handshake_either(self) -> int:
+        """Greet with the signature alone, then speak the version the node answers with: ZMTP 3.0
+        (the rest of the greeting and READY, as :meth:`handshake`) or ZMTP/2.0 (RFC 15: revision
+        0x01, the socket-type byte, an empty identity frame), for stacks that speak only 2.0.
+        Returns the major version spoken, 3 or 1. Frames are alike in both (flags MORE, LONG)."""
+        self.conn.sendall(self.greeting()[:10])
+        signature = self.read(11)
+        assert signature[0] == 0xFF and signature[9] == 0x7F, f"the node's greeting is not ZMTP 2 or 3: {signature!r}"
+        if signature[10] >= 3:
+            ready = b"\x05READY" + b"\x0bSocket-Type" + len(self.socket_type).to_bytes(4, "big") + self.socket_type
+            self.conn.sendall(self.greeting()[10:] + self.frame(ready, command=True))
+            self.read(53)
+            flags, size = self.read(2)
+            if flags & 0x02:
+                size = int.from_bytes(bytes([size]) + self.read(7), "big")
+            body = self.read(size)
+            assert flags & 0x04 and body.startswith(b"\x05READY"), f"the node sent {body!r}, not its READY command"
+            return 3
+        assert signature[10] == 1, f"the node answered with ZMTP revision {signature[10]}, neither 2.0 nor 3.x"
+        self.conn.sendall(bytes([1, self.ZMTP2_TYPES[self.socket_type]]) + self.frame(b""))
+        self.read(1)  # the node's socket type
+        flags, size = self.read(2)  # its identity frame
+        self.read(int.from_bytes(bytes([size]) + self.read(7), "big") if flags & 0x02 else size)
+        return 1
+
     def read(self, count: int) -> bytes:
         data = b""
         while len(data) < count:
@@ -81,8 +109,34 @@ class Zmtp:
             if not flags & 0x01:
                 return frames
 
+    @classmethod
+    def message(cls, *frames: bytes) -> bytes:
+        """The bytes of one message of ``frames``: each frame but the last has MORE set."""
+        return b"".join(cls.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+
     def send(self, *frames: bytes) -> None:
-        self.conn.sendall(b"".join(self.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames)))
+        self.conn.sendall(self.message(*frames))
+
+    def send_together(self, *messages: list[bytes]) -> None:
+        """Write several messages in ONE write: on loopback they reach the peer in one segment, so
+        a libzmq peer decodes them in one read and makes them visible together (its engine flushes
+        its pipe once per read, stream_engine_base.cpp in_event_internal)."""
+        self.conn.sendall(b"".join(self.message(*frames) for frames in messages))
+
+    def closed_by_peer(self) -> bool:
+        """Whether the node has closed this connection (an end of stream is waiting), without
+        waiting: what it sent before that is read and discarded."""
+        self.conn.setblocking(False)
+        try:
+            while chunk := self.conn.recv(65536):
+                del chunk
+            return True
+        except BlockingIOError:
+            return False
+        except ConnectionResetError:
+            return True
+        finally:
+            self.conn.settimeout(Deadline(WAIT).seconds)
 
     def send_raw(self, data: bytes) -> None:
         """Write bytes; a node that already dropped the connection may refuse the rest."""

@@ -15,7 +15,8 @@ Choose one with hypothesis's own ``--hypothesis-profile NAME`` or with
               failure reproduces on the next run, no example database
 ``thorough``  20 times ``fast``, for a hunt
 
-Examples talk to live processes, so no profile has a deadline. Hypothesis
+Examples talk to live processes, so no profile has a deadline. Every profile prints, with a
+failing example, the ``@reproduce_failure`` line that replays it. Hypothesis
 keeps its files (the example database, its caches) in the user's cache,
 ``$XDG_CACHE_HOME/zmqspec/hypothesis`` (``~/.cache`` by default), never in
 the source tree.
@@ -46,10 +47,11 @@ def _database() -> DirectoryBasedExampleDatabase:
     return DirectoryBasedExampleDatabase(HOME / "examples")
 
 
-settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, database=_database())
+settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, database=_database(), print_blob=True)
 settings.register_profile("ci", max_examples=4 * FAST_EXAMPLES, deadline=None, derandomize=True,
                           database=None, print_blob=True)
-settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database())
+settings.register_profile("thorough", max_examples=20 * FAST_EXAMPLES, deadline=None, database=_database(),
+                          print_blob=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
