@@ -343,6 +343,8 @@ final class Driver {
             socket.setSocketOpt(option.number(), value);
         } catch (RuntimeException thrown) {
             throw ZmqFailure.of(thrown, "setsockopt");
+        } catch (StackOverflowError overflow) {
+            throw ZmqFailure.overflow(overflow);
         }
         return new JsonObject();
     }
@@ -553,6 +555,8 @@ final class Driver {
                 }
             } catch (RuntimeException thrown) {
                 throw ZmqFailure.of(thrown, "send");
+            } catch (StackOverflowError overflow) {
+                throw ZmqFailure.overflow(overflow);
             }
         }
     }

@@ -89,4 +89,15 @@ class ZmqFailure extends Exception {
         }
         return new ZmqFailure("EINVAL", "Invalid argument (JeroMQ: " + words + ")");
     }
+
+    /**
+     * JeroMQ ran out of stack (its subscription trie recurses once per byte of a prefix, so a
+     * subscription of tens of kilobytes overflows it): ENOMEM, naming where, so that the driver
+     * answers instead of dying with the error (libzmq takes such a subscription).
+     */
+    static ZmqFailure overflow(StackOverflowError overflow) {
+        StackTraceElement[] where = overflow.getStackTrace();
+        String at = where.length > 0 ? " in " + where[0].getClassName() + "." + where[0].getMethodName() : "";
+        return new ZmqFailure("ENOMEM", "Cannot allocate memory (JeroMQ: StackOverflowError" + at + ")");
+    }
 }

@@ -346,6 +346,8 @@ final class Driver {
             done = socket.setSocketOpt(option.number(), value);
         } catch (RuntimeException thrown) {
             throw ZmqFailure.of(thrown, "setsockopt");
+        } catch (StackOverflowError overflow) {
+            throw ZmqFailure.overflow(overflow);
         }
         if (!done) {
             throw ZmqFailure.errno(socket.errno());
@@ -559,6 +561,8 @@ final class Driver {
                 }
             } catch (RuntimeException thrown) {
                 throw ZmqFailure.of(thrown, "send");
+            } catch (StackOverflowError overflow) {
+                throw ZmqFailure.overflow(overflow);
             }
         }
     }

@@ -4,18 +4,29 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.zeromq.ZMQ;
 
 /**
  * req-client: the seed's client, one request per line typed (RR-2, RR-4).
  * Malformed input (MI-9): a reply without a comma is printed whole with an empty name, and of a
  * reply of several frames the first is printed; each with one line on stderr.
+ * End of input ends it with status 0 even while it waits for a reply that may never come (NC-3):
+ * standard input is read by a thread, and once it has ended a reply gets one second more.
  */
 final class ReqClient {
     static final String ROLE = "req-client";
+    /** How long a reply still gets once standard input has ended. */
+    private static final long GRACE_NS = 1_000_000_000L;
+    /** How often a reply wait looks at whether standard input has ended. */
+    private static final int WAIT_MS = 100;
+    /** What the reader thread queues at the end of input. */
+    private static final byte[] END = new byte[0];
 
     private ReqClient() {}
 
@@ -29,17 +40,42 @@ final class ReqClient {
         List<String> bound = Kit.attach(req, options, "");
         Kit.ready(Map.of("req", bound));
 
-        InputStream input = new BufferedInputStream(System.in);
+        BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>();
+        long[] endedAt = {-1};
+        Thread reader = new Thread("stdin") {
+            @Override
+            public void run() {
+                InputStream input = new BufferedInputStream(System.in);
+                try {
+                    for (byte[] raw = readLine(input); raw != null; raw = readLine(input)) {
+                        lines.add(raw);
+                    }
+                } catch (IOException gone) {
+                    // standard input unreadable: the same as its end
+                }
+                synchronized (endedAt) {
+                    endedAt[0] = System.nanoTime();
+                }
+                lines.add(END);
+            }
+        };
+        reader.setDaemon(true);
+        reader.start();
         while (true) {
             Kit.out(">> ");
-            byte[] raw = readLine(input);
-            if (raw == null) {
+            byte[] raw = lines.take();
+            if (raw == END) {
+                req.setLinger(0);  // end of input beats a request still queued for a server that is gone
                 return 0;
             }
             String line = Text.decode(raw);
             Kit.say("SENDING: " + line);
             req.send(raw, 0);
-            List<byte[]> frames = Kit.receive(req);
+            List<byte[]> frames = reply(req, endedAt);
+            if (frames == null) {
+                req.setLinger(0);  // end of input beats a reply from a server that is gone
+                return 0;
+            }
             if (frames.size() > 1) {
                 Kit.warn("the reply has " + frames.size() + " frames; printing the first only");
             }
@@ -52,6 +88,33 @@ final class ReqClient {
             Kit.say("RECEIVED: " + reply.substring(comma + 1) + " FROM " + server);
             if (line.equals("bye")) {
                 return 0;
+            }
+        }
+    }
+
+    /**
+     * The reply to the request just sent, or null when input has ended and it did not come within
+     * GRACE_NS of the end (or of the request, whichever is later).
+     */
+    private static List<byte[]> reply(ZMQ.Socket req, long[] endedAt) {
+        long sent = System.nanoTime();
+        req.setReceiveTimeOut(WAIT_MS);
+        while (true) {
+            byte[] first = req.recv(0);
+            if (first != null) {
+                List<byte[]> frames = new ArrayList<>();
+                frames.add(first);
+                while (req.hasReceiveMore()) {
+                    frames.add(req.recv(0));
+                }
+                return frames;
+            }
+            long ended;
+            synchronized (endedAt) {
+                ended = endedAt[0];
+            }
+            if (ended >= 0 && System.nanoTime() - Math.max(sent, ended) > GRACE_NS) {
+                return null;
             }
         }
     }
