@@ -107,6 +107,18 @@ def first_request(peers: list[Zmtp], what: str) -> Zmtp:
     return peer
 
 
+def req_asking_one(driver, servers, what: str):
+    """A driver REQ connected to a hand-written server, its request ``one`` read by the server
+    (as ``what``): the REQ and the server, the server's reply still to write."""
+    listener = servers.listen()
+    req = driver.socket("REQ")
+    req.connect(listener.endpoint)
+    server = servers.accept(listener, "the REQ's connection")
+    req.send("one")
+    request_of(server, [b"one"], what)
+    return req, server
+
+
 # -- RR-21: a second reply to one request -----------------------------------
 
 @pytest.mark.spec("RR-21")
@@ -114,12 +126,7 @@ def test_a_second_reply_written_with_the_first_is_dropped_and_the_next_request_g
     """A server writes two replies to one request in one write: the REQ hands over the first, and
     the second, already queued when the REQ sends again, is never handed over: the next request's
     reply is (libzmq's req.cpp drops what is queued when a request begins)."""
-    listener = servers.listen()
-    req = driver.socket("REQ")
-    req.connect(listener.endpoint)
-    server = servers.accept(listener, "the REQ's connection")
-    req.send("one")
-    request_of(server, [b"one"], "the first request")
+    req, server = req_asking_one(driver, servers, "the first request")
     server.send_together([b"", b"reply one"], [b"", b"second reply to one"])
     assert req.recv() == [b"reply one"], "the REQ did not hand over the first reply"
     req.send("two")
@@ -134,12 +141,7 @@ def test_a_reply_to_the_last_request_written_after_the_next_one_is_handed_over_a
     """A server that answers request one again only after it has read request two: a plain REQ
     cannot tell that reply from the reply to two (no request ids without `req_correlate`), and
     hands it over; the real reply to two is then dropped (libzmq)."""
-    listener = servers.listen()
-    req = driver.socket("REQ")
-    req.connect(listener.endpoint)
-    server = servers.accept(listener, "the REQ's connection")
-    req.send("one")
-    request_of(server, [b"one"], "the first request")
+    req, server = req_asking_one(driver, servers, "the first request")
     server.send(b"", b"reply one")
     assert req.recv() == [b"reply one"], "the REQ did not hand over the reply to 'one'"
     req.send("two")
@@ -161,12 +163,7 @@ def test_a_reply_that_comes_after_a_receive_timed_out_is_handed_over_by_the_next
     """A server that answers only after the REQ's receive has given up (EAGAIN): the REQ still
     waits for that reply, and its next receive hands it over (libzmq; a send in between would
     fail, RR-3)."""
-    listener = servers.listen()
-    req = driver.socket("REQ")
-    req.connect(listener.endpoint)
-    server = servers.accept(listener, "the REQ's connection")
-    req.send("one")
-    request_of(server, [b"one"], "the request")
+    req, server = req_asking_one(driver, servers, "the request")
     assert next_within(req, 0.3) is None, "the REQ handed over a reply the server never wrote"
     server.send(b"", b"late reply one")
     reply = req.recv()
@@ -189,12 +186,7 @@ def test_a_req_never_hands_over_a_reply_with_a_broken_envelope(driver, servers, 
     REQ either drops it and hands over the well-formed reply written right behind it, or drops
     the connection that carried it (libzmq: a protocol error, req_session_t::push_msg), and then
     hands over nothing."""
-    listener = servers.listen()
-    req = driver.socket("REQ")
-    req.connect(listener.endpoint)
-    server = servers.accept(listener, "the REQ's connection")
-    req.send("one")
-    request_of(server, [b"one"], "the request")
+    req, server = req_asking_one(driver, servers, "the request")
     server.send_together(MALFORMED_REPLIES[shape], [b"", b"good reply"])
     deadline = Deadline(WAIT)
     while True:
