@@ -3,7 +3,7 @@
 Each helper is written once here, for every pattern module that needs it:
 the wire formats the contract fixes (the sink's count message, the kill
 signal, a weather update's seq), a node's own lines without the ready line,
-a driver call that must fail with a given errno, and the driver sockets
+a driver call that must fail with a given errno, a libzmq-only option set or judged non-strict, and the driver sockets
 that stand in for a worker's ventilator, sink and kill channel.
 """
 
@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from zmqspec.conformance.shoulds import should
 from zmqspec.harness import READY_PREFIX, Deadline, DriverError, require_transport
 
 WAIT = 10.0  # seconds: the deadline of anything that is expected to happen (the harness scales it)
@@ -137,6 +138,20 @@ def start_worker(nodes, tasks: str, results: str, kill: str | None = None, *more
     if wait_connected:
         args.append("--wait-connected")
     return nodes.start("worker", *args, ready=ready)
+
+
+def libzmq_option(sock, option: str, value) -> bool:
+    """Set ``option`` to ``value`` on the driver socket ``sock``; True when it was set. A driver that
+    refuses it (EINVAL) makes the test non-strict and gets False: the option is libzmq's, not every
+    stack has it. Any other error is raised."""
+    try:
+        sock.set(option, value)
+    except DriverError as exc:
+        if exc.errno != "EINVAL":
+            raise
+        should(False, f"the driver refused the option {option} (EINVAL): libzmq has it")
+        return False
+    return True
 
 
 def need_inproc(driver) -> None:

@@ -19,23 +19,11 @@ import pytest
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError, vacant_tcp_endpoint
-from zmqspec.spec.helpers import WAIT, expect_errno, need_inproc
+from zmqspec.spec.helpers import WAIT, expect_errno, libzmq_option, need_inproc
 
 SHORT = 0.3  # a receive that is expected to time out
 SNDHWM = 1000
 PROBES_NOTICED = 100  # sends a PUSH may take while it notices that its peer died (a few, measured)
-
-
-def libzmq_option(sock, option: str, value) -> bool:
-    """Set a libzmq-only option; a driver that refuses it (EINVAL) makes the test non-strict."""
-    try:
-        sock.set(option, value)
-    except DriverError as exc:
-        if exc.errno != "EINVAL":
-            raise
-        should(False, f"the driver refused the option {option} (EINVAL): libzmq has it")
-        return False
-    return True
 
 
 def bodies(messages) -> list[str]:

@@ -22,19 +22,7 @@ import zmq
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError, recv_within
-from zmqspec.spec.helpers import WAIT, need_inproc
-
-
-def libzmq_option(sock, option: str, value) -> bool:
-    """Set a libzmq-only option; a driver that refuses it (EINVAL) makes the test non-strict."""
-    try:
-        sock.set(option, value)
-    except DriverError as exc:
-        if exc.errno != "EINVAL":
-            raise
-        should(False, f"the driver refused the option {option} (EINVAL): libzmq has it")
-        return False
-    return True
+from zmqspec.spec.helpers import WAIT, libzmq_option, need_inproc
 
 
 class Steps:
