@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from zmqspec.harness import DriverError, milliseconds
+from zmqspec.harness import milliseconds
 from zmqspec.spec.helpers import WAIT, expect_errno
 
 pytestmark = pytest.mark.contract

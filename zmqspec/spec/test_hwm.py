@@ -27,7 +27,7 @@ import zmq
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import DriverError, recv_within, vacant_tcp_endpoint
-from zmqspec.spec.helpers import WAIT, call_into, expect_errno, need_inproc
+from zmqspec.spec.helpers import WAIT, call_into, need_inproc
 
 
 DRAIN = 0.3  # seconds to read what is queued; anything later is caught by a marker sent after

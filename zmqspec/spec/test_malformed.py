@@ -22,7 +22,7 @@ import random
 
 import pytest
 
-from zmqspec.harness import DEADLINE_MARK, Deadline, DeadlinePassed, DriverError
+from zmqspec.harness import DriverError
 from zmqspec.harness.zmtp import Listener, Zmtp
 from zmqspec.spec.helpers import (
     KILL, WAIT, assert_sink_marked, count_message, recv_result, role_lines, stand_ins, start_worker,

@@ -326,7 +326,8 @@ def test_a_correlating_req_puts_a_request_id_first_and_takes_only_the_reply_carr
     endpoint = f"tcp://127.0.0.1:{router.bind_to_random_port('tcp://127.0.0.1')}"
     req.connect(endpoint)
     req.send("ABC")
-    if not router.poll(int(WAIT * 1000)):
+    deadline = Deadline(WAIT)
+    if not router.poll(int(deadline.seconds * 1000)):
         raise AssertionError(f"the ROUTER got no request within {deadline.seconds:.0f} s")
     frames = router.recv_multipart()
     assert len(frames) == 4 and len(frames[1]) == 4 and frames[2:] == [b"", b"ABC"], (
