@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,20 @@ def test_n_auto_is_two_workers_per_core_unless_xdists_own_variable_says_otherwis
     assert XdistHooks.pytest_xdist_auto_num_workers(None) == 2 * len(os.sched_getaffinity(0))
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "1")
     assert XdistHooks.pytest_xdist_auto_num_workers(None) is None  # xdist's own hook then reads it
+
+
+def test_a_run_told_not_to_write_bytecode_keeps_it_under_a_prefix_in_the_temp_directory():
+    """PYTHONDONTWRITEBYTECODE becomes PYTHONPYCACHEPREFIX for what the run starts: no __pycache__
+    beside the sources, and no process compiling every module it imports; a prefix already chosen,
+    or bytecode already allowed, is left as it is."""
+    from zmqspec.pytest_plugin import keep_bytecode_outside_the_tree
+
+    told = {"PYTHONDONTWRITEBYTECODE": "1"}
+    folder = keep_bytecode_outside_the_tree(told)
+    assert folder is not None and Path(folder).parent == Path(tempfile.gettempdir()), folder
+    assert told == {"PYTHONPYCACHEPREFIX": folder}, told
+    chosen = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": "/elsewhere"}
+    assert keep_bytecode_outside_the_tree(chosen) is None
+    assert chosen == {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": "/elsewhere"}
+    allowed: dict[str, str] = {}
+    assert keep_bytecode_outside_the_tree(allowed) is None and allowed == {}
