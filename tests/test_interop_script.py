@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -48,3 +49,22 @@ def test_a_catalogue_entry_explains_a_failure_only_where_its_implementation_play
 def test_a_test_id_entry_of_the_peer_explains_a_failure_only_where_the_peer_played(interop, sides, roles, owner):
     test = {"nodeid": "test_reqrep.py::test_x", "spec": ["RR-9"], "roles": roles}
     assert interop.documented(test, *sides, peer_roles={"req-client", "gateway"}) == owner
+
+
+def test_every_spec_module_is_either_in_the_interop_run_or_said_not_to_mix_stacks(interop):
+    """A new module of the suite is a decision: it joins SPEC_MODULES, or NOT_INTEROP says why not."""
+    shipped = {path.stem for path in (SCRIPT.parent.parent / "zmqspec" / "spec").glob("test_*.py")}
+    run = {Path(module).stem for module in interop.SPEC_MODULES}
+    assert not run & set(interop.NOT_INTEROP), "a module both run and left out"
+    assert shipped == run | set(interop.NOT_INTEROP), f"undecided: {sorted(shipped - run - set(interop.NOT_INTEROP))}"
+
+
+def test_every_pattern_test_of_the_interop_modules_is_selected_by_some_group(interop):
+    """A test without a pattern marker is in no group's -m expression, so no interop run takes it
+    (the node contract's own tests, marked ``contract``, are meant to stay out: one node each)."""
+    expression = " or ".join(f"({marks})" for marks in set(interop.GROUPS.values()))
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "-m", f"not ({expression}) and not contract", *interop.SPEC_MODULES],
+                          cwd=SCRIPT.parent.parent, capture_output=True, text=True, timeout=120)
+    left_out = [line for line in done.stdout.splitlines() if "::" in line]
+    assert done.returncode == 5 and not left_out, f"in no group: {left_out[:10]}\n{done.stdout[-500:]}"

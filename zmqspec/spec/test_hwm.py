@@ -71,6 +71,7 @@ def inproc_pair(driver, kind_out: str, kind_in: str, out_options: dict, in_optio
 # -- PP-16, PP-17: how much a PUSH takes ----------------------------------------
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-16")
 @pytest.mark.parametrize("sndhwm, rcvhwm, exact", [(1, 1, 2), (10, 10, 20), (None, None, 2000)],
                          ids=["1-1", "10-10", "defaults"])
@@ -93,6 +94,7 @@ def test_a_push_whose_pull_does_not_read_takes_sndhwm_plus_rcvhwm_then_blocks_an
     assert pull.recv_one(WAIT) == b"after", "the PUSH did not take a message once its PULL had read"
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-16")
 def test_a_push_over_tcp_blocks_when_its_pull_does_not_read_and_everything_it_took_arrives(nodes):
     """Over tcp the kernel's buffers add to the high-water marks, but a PUSH whose PULL does not
@@ -113,6 +115,7 @@ def test_a_push_over_tcp_blocks_when_its_pull_does_not_read_and_everything_it_to
     assert got == [str(i) for i in range(taken)], f"the PULL got {len(got)} of the {taken} taken, or out of order"
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-17")
 @pytest.mark.parametrize("sndhwm, rcvhwm", [(0, 0), (1, 0), (0, 1)])
 def test_a_high_water_mark_of_0_means_no_limit(driver, sndhwm, rcvhwm):
@@ -128,6 +131,7 @@ def test_a_high_water_mark_of_0_means_no_limit(driver, sndhwm, rcvhwm):
 # -- PP-18: the queue of a connection not made yet -------------------------------
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-18")
 def test_a_push_connected_before_any_bind_queues_sndhwm_messages_for_the_endpoint(nodes, driver):
     """A PUSH with SNDHWM 1 that connects where nothing is bound yet takes one message (its own
@@ -148,6 +152,7 @@ def test_a_push_connected_before_any_bind_queues_sndhwm_messages_for_the_endpoin
     assert pull.recv_one(WAIT) == b"next"
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-18")
 def test_over_inproc_a_push_closed_before_any_bind_still_delivers_what_it_queued(driver):
     """Over inproc, a PUSH (SNDHWM 1) that connected before any bind, took one message and was
@@ -189,6 +194,7 @@ def subscribed_xpub(driver, sub, xpub_options: dict, sub_options: dict, endpoint
     return xpub
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-19")
 @pytest.mark.parametrize("transport", ["inproc", "tcp"])
 def test_a_burst_of_sndhwm_messages_reaches_a_subscriber_that_reads_only_afterwards_whole(nodes, driver, transport):
@@ -201,6 +207,7 @@ def test_a_burst_of_sndhwm_messages_reaches_a_subscriber_that_reads_only_afterwa
     assert received_bodies(sub, 100) == numbered(100), "a burst of SNDHWM messages did not arrive whole"
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-19")
 def test_of_a_longer_burst_a_subscriber_keeps_the_first_sndhwm_plus_rcvhwm_and_the_publisher_never_blocks(driver):
     """Over inproc with high-water marks 100/100, a subscriber that does not read during a burst of
@@ -222,6 +229,7 @@ def test_of_a_longer_burst_a_subscriber_keeps_the_first_sndhwm_plus_rcvhwm_and_t
     should(len(kept) == 200, f"over inproc the subscriber kept {len(kept)} of 1000, not SNDHWM + RCVHWM = 200")
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-19")
 def test_the_high_water_mark_bounds_what_is_queued_not_what_was_ever_sent(nodes, driver):
     """With high-water marks of 11024 on both sides over tcp, a burst of 9999 read afterwards all
@@ -243,6 +251,7 @@ SAMPLE_EVERY = 0.25
 GROWTH_LIMIT = 4 * 1024 * 1024  # bounded: under 1 MB in 3 s; an unbounded queue: 6 to 15 MB a second here
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-18")
 def test_a_publisher_whose_subscriber_does_not_read_keeps_its_memory_bounded(nodes, driver):
     """weather-pub publishing as fast as it can to a subscriber that stopped reading drops at its
@@ -271,6 +280,7 @@ def test_a_publisher_whose_subscriber_does_not_read_keeps_its_memory_bounded(nod
 # -- PS-13: at most SNDHWM subscriptions at once ---------------------------------
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-13")
 def test_a_sub_sends_a_new_publisher_every_subscription_it_holds_up_to_its_sndhwm(driver, observers):
     """A SUB with SNDHWM 5 holding 3 subscriptions sends all 3 when it connects; holding 8, it sends
@@ -302,6 +312,7 @@ def test_a_sub_sends_a_new_publisher_every_subscription_it_holds_up_to_its_sndhw
 # -- RR-19: a REP never blocks on a reply ----------------------------------------
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-19")
 def test_a_rep_never_blocks_on_a_reply_to_a_peer_that_does_not_read(driver):
     """A REP (SNDHWM 10) answers 500 requests of a DEALER (RCVHWM 10) that reads none of the replies
@@ -331,6 +342,7 @@ def test_a_rep_never_blocks_on_a_reply_to_a_peer_that_does_not_read(driver):
     should(len(replies) < 500, f"all 500 replies reached a DEALER with RCVHWM 10 that did not read")
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-19")
 def test_a_rep_replying_to_a_requester_that_has_gone_does_not_block_and_serves_the_next(nodes, driver):
     """A REP whose requester was killed after sending takes the reply at once (dropping it, or

@@ -44,6 +44,7 @@ def received_lines(server) -> list[str]:
 # -- RR-15: a connected REQ and a dead REP ------------------------------------
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-15")
 def test_a_connected_req_keeps_the_request_dealt_to_a_dead_peer_for_the_next_peer_at_that_endpoint(nodes, driver):
     """A REQ connected to two REPs, one of them killed: requests still go to both endpoints in
@@ -88,6 +89,7 @@ def test_a_connected_req_keeps_the_request_dealt_to_a_dead_peer_for_the_next_pee
     assert len(served) == 1, f"the stranded request {stranded} was served {len(served)} times: {served}"
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-15")
 def test_req_client_gets_its_stranded_request_answered_by_the_server_that_comes_back(nodes):
     """req-client connected to servers A and B: with B killed, the request that falls to B's
@@ -119,6 +121,7 @@ def test_req_client_gets_its_stranded_request_answered_by_the_server_that_comes_
 # -- RR-16: a bound REQ and a peer that has gone ------------------------------
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-16")
 def test_a_bound_req_deals_only_to_the_peers_still_connected(nodes, driver):
     """A REQ whose REPs connected to it: once one of them is killed, every request goes to the
@@ -165,6 +168,7 @@ def tasks_of(messages) -> list[str]:
     return [m[0].decode() for m in messages if m != [b"probe"]]
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-12")
 def test_a_connected_push_keeps_a_dead_peers_share_for_the_next_peer_at_that_endpoint(nodes):
     """A PUSH connected to two PULLs, one of them killed: it still deals to both endpoints in turn.
@@ -196,6 +200,7 @@ def test_a_connected_push_keeps_a_dead_peers_share_for_the_next_peer_at_that_end
     assert got_b, "the PULL that bound the dead peer's endpoint received none of its share"
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-14")
 def test_a_bound_push_drops_the_queue_of_a_peer_that_disconnects_and_deals_on_to_the_others(nodes, driver):
     """A PUSH that binds, with a reading PULL and a holding PULL that never reads: tasks dealt to
@@ -245,6 +250,7 @@ def test_a_bound_push_drops_the_queue_of_a_peer_that_disconnects_and_deals_on_to
 # -- PS-16: a SUB and a publisher that comes back -----------------------------
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-16")
 def test_a_sub_subscribes_again_to_a_publisher_that_comes_back_on_the_same_endpoint(nodes, driver):
     """A SUB whose publisher is killed and comes back at the same endpoint sends it its subscriptions
@@ -278,6 +284,7 @@ def test_a_sub_subscribes_again_to_a_publisher_that_comes_back_on_the_same_endpo
     assert sub.recv_one(WAIT) == b"A after", "the stream did not resume after the publisher came back"
 
 
+@pytest.mark.pubsub
 @pytest.mark.spec("PS-16")
 def test_weather_sub_gets_updates_from_a_publisher_that_died_and_came_back(nodes):
     """weather-sub connected to a weather-pub that is killed after 10 updates and started again at
@@ -300,6 +307,8 @@ def test_weather_sub_gets_updates_from_a_publisher_that_died_and_came_back(nodes
 LATE = 3.0  # seconds between a connect and the server's bind: the subject, not a synchronisation
 
 
+@pytest.mark.transport
+@pytest.mark.reqrep  # a rep-server takes part: the reqrep groups of scripts/interop run it
 @pytest.mark.spec("TR-10")
 def test_a_request_to_a_server_that_binds_late_arrives_within_a_second_of_the_bind(nodes, driver):
     """A REQ that connects where nobody listens retries every reconnect_ivl (100 ms by default, no

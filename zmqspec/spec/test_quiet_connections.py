@@ -38,6 +38,7 @@ def synchronised(pub, sub, what: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.transport
 @pytest.mark.spec("TR-11")
 def test_connections_quiet_for_32_seconds_stay_up_and_lose_nothing(nodes):
     """After 32 s without a message either way an idle SUB gets the next message at once and a bound

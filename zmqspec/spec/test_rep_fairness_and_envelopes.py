@@ -16,6 +16,8 @@ import zmq
 from zmqspec.harness import recv_within
 from zmqspec.spec.helpers import WAIT, need_inproc, role_lines
 
+pytestmark = pytest.mark.reqrep
+
 
 @pytest.mark.spec("RR-14")
 def test_a_rep_serves_each_of_five_requesters_once(driver):

@@ -51,6 +51,7 @@ def push_to_a_vacant_and_a_live_endpoint(nodes, immediate: bool):
     return push, pull, vacant
 
 
+@pytest.mark.pipeline
 @pytest.mark.spec("PP-15")
 def test_a_connected_push_deals_in_turn_to_an_endpoint_nobody_listens_on_yet(nodes):
     """A PUSH connected to a live PULL and to an endpoint nobody listens on deals round-robin over
@@ -70,6 +71,7 @@ def test_a_connected_push_deals_in_turn_to_an_endpoint_nobody_listens_on_yet(nod
     )
 
 
+@pytest.mark.transport
 @pytest.mark.spec("TR-7")
 def test_with_immediate_a_push_deals_only_to_connections_that_are_made(nodes):
     """With `immediate` set, a PUSH connected to a live PULL and to an endpoint nobody listens on
@@ -91,6 +93,7 @@ def test_with_immediate_a_push_deals_only_to_connections_that_are_made(nodes):
     assert got == [f"t{i}" for i in range(10)], f"with immediate set the live PULL got {got}, not all 10 in order"
 
 
+@pytest.mark.transport
 @pytest.mark.spec("TR-7")
 def test_with_immediate_a_push_whose_only_peer_died_refuses_until_a_peer_is_back(nodes):
     """With `immediate` set, a connected PUSH whose only PULL was killed refuses a send (EAGAIN)
@@ -133,6 +136,7 @@ def test_with_immediate_a_push_whose_only_peer_died_refuses_until_a_peer_is_back
 # -- TR-8: conflate ----------------------------------------------------------------
 
 
+@pytest.mark.transport
 @pytest.mark.spec("TR-8")
 def test_a_conflating_pull_keeps_only_the_last_message(driver):
     """A PULL with `conflate` set that connects receives, of 20 messages sent before it reads, only
@@ -149,6 +153,7 @@ def test_a_conflating_pull_keeps_only_the_last_message(driver):
     expect_errno("EAGAIN", pull.recv, timeout=0)
 
 
+@pytest.mark.transport
 @pytest.mark.spec("TR-8")
 def test_a_conflating_sub_over_tcp_ends_with_the_last_update(nodes, driver):
     """A SUB with `conflate` set, over tcp, receives the last of 20 updates sent while it did not
@@ -183,6 +188,7 @@ def req_and_rep(driver, name: str, **options):
     return req, rep
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-17")
 def test_a_relaxed_req_may_send_again_before_the_reply_and_hands_over_one_reply(driver):
     """With `req_relaxed` set a REQ is writable right after a send and may send a new request; the
@@ -211,6 +217,7 @@ def test_a_relaxed_req_may_send_again_before_the_reply_and_hands_over_one_reply(
     assert req.recv_one(WAIT) == b"reply to third", "after its reply a relaxed REQ's next exchange failed"
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-17")
 def test_a_relaxed_reqs_new_request_goes_to_the_next_rep_and_the_silent_one_keeps_its_turn(nodes, driver):
     """A relaxed REQ bound with three REPs connected: a request the REP does not answer, then a new
@@ -271,6 +278,7 @@ def which(reps, body: bytes, busy: tuple[int, ...] = ()) -> int:
     raise AssertionError(f"no REP received {body!r} within {deadline.seconds:.0f} s")
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-18")
 def test_a_relaxed_correlating_req_drops_a_reply_already_waiting_when_it_sends_again(driver):
     """With `req_relaxed` and `req_correlate`, a reply that is already waiting at the REQ when it
@@ -292,6 +300,7 @@ def test_a_relaxed_correlating_req_drops_a_reply_already_waiting_when_it_sends_a
     assert req.recv_one(WAIT) == b"reply to B", "a correlating REQ handed over the reply that was waiting"
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-18")
 def test_a_relaxed_correlating_req_answers_only_the_latest_of_requests_queued_before_its_peer(nodes, driver):
     """Two requests sent by a relaxed, correlating REQ before anything is bound at its endpoint:
@@ -312,6 +321,7 @@ def test_a_relaxed_correlating_req_answers_only_the_latest_of_requests_queued_be
     assert req.recv_one(WAIT) == b"reply: TO_BE_ANSWERED"
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-18")
 def test_a_correlating_req_puts_a_request_id_first_and_takes_only_the_reply_carrying_it(driver, observers):
     """With `req_correlate` set a REQ puts a 4-byte request id before the empty delimiter, and
@@ -340,6 +350,7 @@ def test_a_correlating_req_puts_a_request_id_first_and_takes_only_the_reply_carr
     assert req.recv_one(WAIT) == b"right", "a correlating REQ handed over a reply carrying another request's id"
 
 
+@pytest.mark.reqrep
 @pytest.mark.spec("RR-18")
 def test_a_relaxed_correlating_req_drops_the_late_reply_to_an_old_request(driver):
     """With `req_relaxed` and `req_correlate` set, a late reply to the old request is dropped and
@@ -360,6 +371,7 @@ def test_a_relaxed_correlating_req_drops_the_late_reply_to_an_old_request(driver
 # -- TR-9: a call that timed out changes nothing -------------------------------------
 
 
+@pytest.mark.transport
 @pytest.mark.spec("TR-9")
 def test_a_req_whose_receive_timed_out_still_waits_for_the_same_reply(driver):
     """A REQ whose receive timed out (EAGAIN) is still waiting for its reply: a send fails EFSM,
@@ -377,6 +389,7 @@ def test_a_req_whose_receive_timed_out_still_waits_for_the_same_reply(driver):
     assert req.recv_one(WAIT) == b"r3"
 
 
+@pytest.mark.transport
 @pytest.mark.spec("TR-9")
 def test_a_rep_a_push_and_a_pull_whose_calls_timed_out_go_on_as_before(driver):
     """A REP whose receive timed out takes the next request; a PUSH whose send timed out with no

@@ -20,6 +20,8 @@ from zmqspec.harness import Deadline, DriverError
 from zmqspec.harness.zmtp import Listener
 from zmqspec.spec.helpers import WAIT
 
+pytestmark = pytest.mark.pubsub
+
 
 @pytest.fixture
 def listener():

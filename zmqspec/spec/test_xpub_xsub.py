@@ -24,6 +24,8 @@ from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError, recv_within
 from zmqspec.spec.helpers import WAIT, libzmq_option, need_inproc
 
+pytestmark = pytest.mark.pubsub
+
 
 class Steps:
     """What an XPUB's application is handed for each step, read up to a fresh sentinel subscription."""
