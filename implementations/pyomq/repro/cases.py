@@ -143,6 +143,17 @@ def rr12(ctx):
                    "[b'head', b'', b'x', b'tail']; the 5-byte request received")
 
 
+@case("RR-12-last-empty")
+def rr12_last_empty(ctx):
+    """A request whose last frame is empty, [a, ''], is handed over whole; a message has at least one frame."""
+    rep = sock(ctx, zmq.REP, rcvtimeo=2000)
+    req = sock(ctx, zmq.REQ, rcvtimeo=2000)
+    req.connect(bind_tcp(rep))
+    req.send_multipart([b"a", b""])
+    got = rep.recv_multipart()
+    return verdict(got == [b"a", b""], f"REP received {got}", "[b'a', b'']")
+
+
 @case("RR-14")
 def rr14(ctx):
     """A REP fair-queues its requesters: one with one request is not kept behind one with many (inproc)."""
