@@ -9,8 +9,6 @@ reads what came out: the exit status, the terminal, the conformance report.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +21,7 @@ import pytest
 from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
-from inner import inner_env
+from inner import PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -63,20 +61,12 @@ class Run:
 
 def run_pytest(*args: str, report_dir: Path | None = None, deadline: float = RUN_DEADLINE) -> Run:
     """pytest in a subprocess from the repository root; never outlives ``deadline``."""
-    env = inner_env()
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    argv = [*PYTEST, *args]
     if report_dir is not None:
         argv += ["--conformance-report", str(report_dir)]
     started = time.monotonic()
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=scaled(deadline))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        pytest.fail(f"pytest {' '.join(args)} was still running after {scaled(deadline):.0f} s\n{stdout[-4000:]}")
-    return Run(args, proc.returncode, stdout, stderr, time.monotonic() - started, report_dir)
+    done = run_inner(argv, deadline=deadline)
+    return Run(args, done.returncode, done.stdout, done.stderr, time.monotonic() - started, report_dir)
 
 
 @pytest.fixture(autouse=True)

@@ -10,38 +10,24 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from zmqspec.harness import scaled
 
-from inner import inner_env
+from inner import PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 INNER = Path(__file__).resolve().parent / "inner_suites"
-RUN_DEADLINE = 120.0
 
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess:
     """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
-    env = inner_env()
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output, _ = proc.communicate(timeout=scaled(RUN_DEADLINE))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        pytest.fail(f"{' '.join(argv)} was still running after {scaled(RUN_DEADLINE):.0f} s\n{output[-3000:]}")
-    return subprocess.CompletedProcess(argv, proc.returncode, output, "")
+    return run_inner([*PYTEST, *args], merge_stderr=True)
 
 
 def shown(done: subprocess.CompletedProcess) -> str:
