@@ -65,12 +65,15 @@ def test_a_run_without_pytest_timeout_runs_normally():
 
 def test_the_run_seed_is_printed_shared_by_the_workers_kept_in_the_report_and_replayed(tmp_path):
     """Every xdist worker seeds its tests' nodes from the run's seed: the header prints it, report.json
-    keeps it, and a failure's re-run command gives it back with --zmqspec-seed."""
+    keeps it (with every test the workers ran), and a failure's re-run command gives it back with
+    --zmqspec-seed."""
     done = run_pytest("-n", "2", "--zmqspec-seed", "4294967295", "--conformance-report", str(tmp_path),
                       str(INNER / "seeded.py"))
     assert done.returncode == 0, shown(done)
     assert "4 passed" in done.stdout, shown(done)
-    assert json.loads((tmp_path / "report.json").read_text())["seed"] == 4294967295
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["seed"] == 4294967295
+    assert sorted(test["verdict"] for test in report["tests"]) == ["pass"] * 4, report["tests"]
     drawn = run_pytest(str(INNER / "failing_scenario.py"))
     header = [line for line in drawn.stdout.splitlines() if line.startswith("zmqspec: seed ")]
     assert len(header) == 1, shown(drawn)
