@@ -94,6 +94,17 @@ def test_next_within_is_none_on_silence_and_raises_other_errors(driver):
     assert refused.value.errno == "EFSM"
 
 
+def test_publish_until_through_returns_the_first_message_that_arrived_and_names_what_never_did(driver, monkeypatch):
+    pub, sub = driver.socket("PUB"), driver.socket("SUB")
+    sub.subscribe("n")
+    sub.connect(pub.bind())
+    got = helpers.publish_until_through(pub, sub, lambda n: f"n {n}", "the SUB's subscription")
+    assert len(got) == 1 and got[0].startswith(b"n ") and int(got[0][2:]) >= 0, got
+    monkeypatch.setattr(helpers, "WAIT", 0.5)
+    with pytest.raises(AssertionError, match=r"the SUB filters: none of \d+ messages published in \d+ s arrived"):
+        helpers.publish_until_through(pub, sub, lambda n: f"other {n}", "the SUB filters")
+
+
 def test_stand_ins_bind_a_push_a_pull_and_on_request_an_xpub(driver):
     seats, endpoints = helpers.stand_ins(driver, kill=True)
     assert set(seats) == set(endpoints) == {"tasks", "results", "kill"}

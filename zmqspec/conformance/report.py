@@ -27,7 +27,6 @@ from pathlib import Path
 
 from zmqspec.conformance.catalogue import CATALOGUE, CatalogueError, catalogue_version, read_catalogue
 from zmqspec.conformance.describe import describe_hello, describe_impl
-from zmqspec.conformance import html
 from zmqspec.conformance.verdicts import (
     LEGEND, BROKEN_DRIVER, FAIL, PASS, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY, UNTESTED, WORST_FIRST, XFAIL,
     id_verdict, property_of, rank, verdict_of, worst,
@@ -235,5 +234,7 @@ def write(directory: str | Path, report: dict) -> tuple[Path, ...]:
     as_json, as_md, as_html = directory / "report.json", directory / "report.md", directory / "report.html"
     as_json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     as_md.write_text(markdown(report), encoding="utf-8")
+    from zmqspec.conformance import html  # jinja2: imported by the runs that write a report, not by every run
+
     as_html.write_text(html.render_report(report), encoding="utf-8")
     return as_json, as_md, as_html

@@ -117,6 +117,22 @@ def next_within(sock, timeout: float) -> list[bytes] | None:
         raise
 
 
+def publish_until_through(pub, sub, message, what: str) -> list[bytes]:
+    """Publish ``message(n)`` (str or bytes) on ``pub`` for n = 0, 1, ... until ``sub`` receives
+    one within 0.2 s, and return it: the proof that the subscription has reached the publisher (a
+    SUB's or XSUB's subscription travels upstream after its connect: RFC 29's late joiner). Fails
+    saying ``what`` did not happen after WAIT seconds (scaled), at once on an errno other than EAGAIN."""
+    deadline = Deadline(WAIT)
+    n = 0
+    while True:
+        pub.send(message(n))
+        got = next_within(sub, 0.2)
+        if got is not None:
+            return got
+        n += 1
+        assert not deadline.passed(), f"{what}: none of {n} messages published in {deadline.seconds:.0f} s arrived"
+
+
 def _polls(driver) -> bool:
     return driver.knows("poll")
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 import pytest
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import Deadline, DriverError
 from zmqspec.harness.zmtp import Listener
-from zmqspec.spec.helpers import WAIT
+from zmqspec.spec.helpers import WAIT, publish_until_through
 
 
 @pytest.fixture
@@ -36,17 +35,7 @@ def test_a_sub_that_binds_receives_from_a_publisher_that_connects(nodes, driver)
     sub.subscribe("n")
     pub = nodes.driver("publisher").socket("PUB")
     pub.connect(sub.bind())
-    deadline = Deadline(WAIT)
-    probe = 0
-    while True:  # publish until one gets through: the subscription has reached the PUB
-        pub.send(f"n probe {probe}")
-        try:
-            sub.recv(0.2)
-            break
-        except DriverError as exc:
-            assert exc.errno == "EAGAIN", exc
-        probe += 1
-        assert not deadline.passed(), f"a bound SUB received none of {probe} messages in {deadline.seconds:.0f} s"
+    publish_until_through(pub, sub, lambda n: f"n probe {n}", "a bound SUB received nothing from the PUB")
 
     expected = [f"n {i}" for i in range(20)]
     pub.send_many([[m] for m in expected], timeout=WAIT)

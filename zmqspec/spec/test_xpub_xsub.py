@@ -22,7 +22,7 @@ import zmq
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError, recv_within
-from zmqspec.spec.helpers import WAIT, libzmq_option, need_inproc
+from zmqspec.spec.helpers import WAIT, libzmq_option, need_inproc, publish_until_through
 
 
 class Steps:
@@ -226,17 +226,7 @@ def test_a_pub_discards_what_subscribers_send_it_and_goes_on_publishing(nodes, d
     xsub.send(b"\x01")
     xsub.send(b"\x02A")
     xsub.send(b"hello", b"world")
-    deadline = Deadline(WAIT)
-    n = 0
-    while True:
-        pub.send(f"marker {n}")
-        try:
-            xsub.recv(0.2)
-            break
-        except DriverError as exc:
-            assert exc.errno == "EAGAIN", exc
-        n += 1
-        assert not deadline.passed(), "the XSUB received nothing from the PUB it subscribed to"
+    publish_until_through(pub, xsub, lambda n: f"marker {n}", "the XSUB received nothing from the PUB it subscribed to")
     try:
         got = pub.recv(0)
     except DriverError:
@@ -381,15 +371,8 @@ def test_a_forwarder_passes_subscriptions_up_and_messages_down_and_the_last_unsu
         assert xpub.recv(WAIT) == [b"\x01" + prefix], f"the forwarder's XPUB did not get the {prefix!r} subscription"
         xsub.send(b"\x01" + prefix)  # up to the publisher
 
-    deadline = Deadline(WAIT)
-    while True:  # publish until the subscription has reached the PUB: one comes through the XSUB
-        publisher.send("sport 0")
-        try:
-            first = xsub.recv(0.2)
-            break
-        except DriverError as exc:
-            assert exc.errno == "EAGAIN", exc
-        assert not deadline.passed(), "the PUB never sent the forwarder a message its subscriber asked for"
+    first = publish_until_through(publisher, xsub, lambda n: "sport 0",
+                                  "the PUB never sent the forwarder a message its subscriber asked for")
     xpub.send(*first)
     assert sport.recv(WAIT) == [b"sport 0"], "a message relayed down the forwarder did not reach its subscriber"
     publisher.send("news 1")
