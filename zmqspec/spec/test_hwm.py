@@ -269,14 +269,14 @@ def test_a_publisher_whose_subscriber_does_not_read_keeps_its_memory_bounded(nod
             raise DeadlinePassed(f"{DEADLINE_MARK} weather-pub published {published} of {UPDATES} updates "
                                  f"within {deadline.seconds:.0f} s\n{pub.describe()}")
         pace.wait(SAMPLE_EVERY)
+        seq = seq_of(recv_within(counter, WAIT, "the newest update on the counting subscriber")[0])
+        published += (seq - last) % SEQ_MODULUS
+        last = seq
         growth = pub.rss() - before
         assert growth < GROWTH_LIMIT, (
             f"weather-pub's memory grew by {growth / 2**20:.1f} MB over {published} updates to a subscriber that "
             "does not read: it queues instead of dropping at the high-water mark"
         )
-        seq = seq_of(recv_within(counter, WAIT, "the newest update on the counting subscriber")[0])
-        published += (seq - last) % SEQ_MODULUS
-        last = seq
     pub.still_running("while it should be publishing")
 
 
