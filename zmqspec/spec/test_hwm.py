@@ -340,7 +340,7 @@ def test_a_rep_never_blocks_on_a_reply_to_a_peer_that_does_not_read(driver):
     replies = [m[1].decode() for m in replies + later]
     assert replies and replies == sorted(replies, key=lambda r: int(r[1:])), (
         f"the DEALER's replies are not in order: {replies[:20]}")
-    should(len(replies) < 500, f"all 500 replies reached a DEALER with RCVHWM 10 that did not read")
+    should(len(replies) < 500, "all 500 replies reached a DEALER with RCVHWM 10 that did not read")
 
 
 @pytest.mark.spec("RR-19")
