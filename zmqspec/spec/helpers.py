@@ -14,7 +14,7 @@ import re
 import pytest
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import READY_PREFIX, Deadline, DriverError, require_transport
+from zmqspec.harness import READY_PREFIX, Deadline, DeadlinePassed, DriverError, NodeFailure, require_transport
 
 WAIT = 10.0  # seconds: the deadline of anything that is expected to happen (the harness scales it)
 KILL = b"KILL"  # the kill message, as the worker and sink roles' contract names it
@@ -44,6 +44,58 @@ def assert_sink_marked(sink, n: int) -> None:
     marks = match.group(1)
     assert len(marks) == n, f"{sink.name} printed {len(marks)} marks {marks!r} for {n} results"
     assert marks == sink_marks(n), f"{sink.name} marked {n} results as {marks!r}, not {sink_marks(n)!r}"
+
+
+def marks_so_far(output: str) -> str:
+    """The sink's marks printed so far: what follows its 'GATHER N TASKS.' line, up to the next
+    newline (the marks line is whole only once 'ELAPSED TIME' follows it)."""
+    after = output.split("TASKS.\n", 1)[1] if "TASKS.\n" in output else ""
+    return after.split("\n", 1)[0]
+
+
+def spare_result(driver, sink):
+    """A driver PUSH connected to the sink's results socket, for ``batch_end``'s one result more."""
+    spare = driver.socket("PUSH")
+    spare.connect(sink.endpoint("results"))
+    return spare
+
+
+def batch_end(sink, tasks: int, spare, timeout: float = WAIT) -> int:
+    """The sink's exit status once its batch of ``tasks`` results is in, within ``timeout`` seconds.
+
+    The moment the sink has marked ``tasks`` results, ``spare`` (``spare_result``) sends it one
+    result more. A sink that ends after the N-th result never takes it; a sink that waits for more
+    counts it, and the wait fails the moment its line of N + 1 marks is whole (``WrongLine``), where
+    a sink waiting for a result that never comes could only be seen still running at the deadline.
+    A sink that ends before N marks returns its status here (the test's own checks say what it
+    marked); one still running at the deadline fails with the marks it printed ("still running":
+    what was seen)."""
+    deadline = Deadline(timeout)
+    stalled = False
+    try:
+        sink.wait_until(lambda out: len(marks_so_far(out)) >= tasks, timeout, f"{tasks} marks, one per result")
+    except DeadlinePassed:
+        stalled = True
+    except NodeFailure:
+        pass  # it ended before N marks: wait_exit gives its status, the test's checks its marks
+    else:
+        spare.send(b"")
+    if stalled:
+        marks = marks_so_far(sink.stdout)
+        raise NodeFailure(f"{sink.name} was still running {deadline.seconds:.1f} s into a batch of {tasks}, "
+                          f"having marked {len(marks)} results\n{sink.describe()}")
+    return sink.wait_exit(deadline.remaining() / Deadline.scale(), never=[more_marks_than(tasks)])
+
+
+def more_marks_than(tasks: int):
+    """A line check for the sink's marks line: more than ``tasks`` marks must never appear."""
+
+    def check(line: str) -> str | None:
+        if len(line) > tasks and set(line) <= {":", "."}:
+            return f"{len(line)} marks for a batch of {tasks}: it counted a result after the N-th"
+        return None
+
+    return check
 
 
 def recv_result(seat, what: str) -> list[bytes]:

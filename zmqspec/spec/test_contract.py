@@ -20,6 +20,7 @@ import zmq
 
 from zmqspec.contract import INT, READY_PREFIX, ROLES
 from zmqspec.harness import DriverError
+from zmqspec.spec.helpers import batch_end, spare_result
 
 pytestmark = pytest.mark.contract
 
@@ -346,7 +347,7 @@ VENT_PROMPT = "> IF YOU'RE READY, PRESS ENTER TO START"
 
 
 @pytest.mark.spec("PP-19")
-def test_a_ventilator_whose_sink_connects_to_it_runs_the_batch(nodes):
+def test_a_ventilator_whose_sink_connects_to_it_runs_the_batch(nodes, driver):
     """With --sink-bind the ventilator prints its ready line before any sink exists, sends N once a
     sink has connected, then prompts; a sink that connects to it gathers the batch from a worker,
     and all three end with status 0."""
@@ -357,10 +358,11 @@ def test_a_ventilator_whose_sink_connects_to_it_runs_the_batch(nodes):
     worker = nodes.start("worker", "--connect", vent.endpoint("tasks"), "--sink-connect", sink.endpoint("results"),
                          "--kill-connect", sink.endpoint("kill"), "--wait-connected")
     vent.wait_until(lambda out: VENT_PROMPT in out, PROMPTLY, "the ventilator's prompt, once N is sent")
+    spare = spare_result(driver, sink)
 
     vent.send_line("")
 
-    assert sink.wait_exit(timeout=PROMPTLY) == 0, f"the sink ended with {sink.status()}"
+    assert batch_end(sink, tasks, spare, PROMPTLY) == 0, f"the sink ended with {sink.status()}"
     assert worker.wait_exit(timeout=PROMPTLY) == 0, f"the worker ended with {worker.status()} (KILL)"
     vent.send_line("")
     assert vent.wait_exit(timeout=PROMPTLY) == 0, f"the ventilator ended with {vent.status()}"

@@ -91,7 +91,7 @@ def test_sink_skips_a_first_message_that_is_not_one_frame_of_8_bytes_and_waits_f
     feed.send(*bad)
     wait_for_stderr_lines(sink, 1, "a line on stderr about the first message that is not N")
     feed.send(count_message(2))
-    for _ in range(2):
+    for _ in range(3):  # one more than N, which a sink that ends after the N-th result never takes
         feed.send(b"")
 
     assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
@@ -116,7 +116,7 @@ def test_sink_does_not_count_a_result_of_several_frames(nodes, driver):
     feed.send(b"", b"", b"")  # three frames: a sink reading frames would count them as the whole batch
     wait_for_stderr_lines(sink, 1, "a line on stderr about the result of three frames")
     sink.still_running("it counted a message of three frames as results")
-    for _ in range(2):
+    for _ in range(3):  # one more than N, which a sink that ends after the N-th result never takes
         feed.send(b"")
 
     assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
@@ -219,7 +219,7 @@ def test_sink_drops_a_peer_that_sends_a_result_over_64_kib_and_gathers_from_the_
 
     good = driver.socket("PUSH")
     good.connect(sink.endpoint("results"))
-    for _ in range(2):
+    for _ in range(3):  # one more than N, which a sink that ends after the N-th result never takes
         good.send(b"")
     assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
     assert_sink_marked(sink, 3)
@@ -371,6 +371,7 @@ def serve_sink(nodes, driver):
 
     def check() -> None:
         feed.send(b"")
+        feed.send(b"")  # one more than N, which a sink that ends after the N-th result never takes
         assert sink.wait_exit(timeout=WAIT) == 0, f"the sink ended with {sink.status()}"
         assert_sink_marked(sink, 5)
 

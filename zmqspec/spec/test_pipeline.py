@@ -17,9 +17,10 @@ import time
 
 import pytest
 
-from zmqspec.harness import READY_PREFIX, Deadline, DriverError
+from zmqspec.harness import READY_PREFIX, Deadline, DeadlinePassed, DriverError, NodeFailure
 from zmqspec.spec.helpers import (
-    KILL, WAIT, arrivals, count_message, next_within, recv_result, role_lines, stand_ins, start_worker,
+    KILL, WAIT, arrivals, batch_end, count_message, marks_so_far, next_within, recv_result, role_lines, spare_result, stand_ins,
+    start_worker,
 )
 
 pytestmark = pytest.mark.pipeline
@@ -40,8 +41,7 @@ def expected_marks(n: int) -> str:
 
 def progress_marks(sink_output: str) -> str:
     """The sink's ':' and '.' marks, one per result, between GATHER and ELAPSED."""
-    after = sink_output.split("TASKS.\n", 1)[1] if "TASKS.\n" in sink_output else ""
-    return after.split("\n", 1)[0]
+    return marks_so_far(sink_output)
 
 
 def wait_for_marks(sink, n: int) -> None:
@@ -115,8 +115,10 @@ def test_sink_gathers_exactly_n_results_then_exits(nodes, driver):
     assert "ELAPSED" not in sink.stdout, f"the sink printed ELAPSED TIME after N-1 of N results: {sink.stdout!r}"
 
     results.send(b"")
+    results.send(b"")  # one more than N: a sink that ends after the N-th result never takes it
     assert sink.wait_exit() == 0, "the sink must exit 0 after the N-th result, without waiting for more"
     marks = progress_marks(sink.stdout)
+    assert len(marks) == 5, f"the sink of a batch of 5, sent 6 results, counted {len(marks)}: {marks!r}"
     assert marks == ":....", f"the sink marked 5 results as {marks!r}, not ':....' (':' for results 0, 10, 20...)"
     assert re.search(ELAPSED_LINE, sink.stdout, re.MULTILINE), f"no ELAPSED TIME line in {sink.stdout!r}"
 
@@ -132,7 +134,7 @@ def test_sink_prints_its_port_the_batch_size_a_mark_per_result_and_the_elapsed_t
     feed = driver.socket("PUSH")
     feed.connect(sink.endpoint("results"))
     feed.send(count_message(tasks))
-    for _ in range(tasks):
+    for _ in range(tasks + 1):  # one more than N, which a sink that ends after the N-th result never takes
         feed.send(b"")
     assert sink.wait_exit() == 0, f"the sink must exit 0 after {tasks} results"
 
@@ -280,12 +282,13 @@ def test_worker_sleeps_the_workload_in_milliseconds_before_pushing_its_result(no
 
 
 @pytest.mark.spec("PP-4")
-def test_push_deals_tasks_round_robin_to_workers_connected_before_the_first_task(nodes):
+def test_push_deals_tasks_round_robin_to_workers_connected_before_the_first_task(nodes, driver):
     """With k workers connected before the first task, each gets N/k tasks (plus or minus one)."""
     tasks, k = 31, 3
     sink, vent, crew = pipeline(nodes, tasks, k, "--zero-cost", kill=False)
+    spare = spare_result(driver, sink)
     vent.send_line("")
-    assert sink.wait_exit() == 0
+    assert batch_end(sink, tasks, spare) == 0
     for worker in crew:
         worker.stop()  # its output is complete once it has ended
     done = [tasks_done(worker) for worker in crew]
@@ -400,7 +403,7 @@ def test_pull_does_not_let_a_busy_pusher_starve_a_quiet_one(driver, endpoints):
 
 
 @pytest.mark.spec("PP-6")
-def test_k_workers_finish_the_batch_in_about_the_total_cost_over_k(nodes, endpoints):
+def test_k_workers_finish_the_batch_in_about_the_total_cost_over_k(nodes, driver, endpoints):
     """With k workers the sink's elapsed time is close to the total expected cost divided by k:
     no less than cost/k, and well under the cost one worker would take (the figure itself
     belongs to a benchmark)."""
@@ -413,12 +416,30 @@ def test_k_workers_finish_the_batch_in_about_the_total_cost_over_k(nodes, endpoi
             for _ in range(k)]
     vent = nodes.start("ventilator", "--bind", tasks_endpoint, "--tasks", str(tasks),
                        "--sink-connect", sink.endpoint("results"))
+    spare = spare_result(driver, sink)
+    sink.wait_for(GATHER_LINE, what="the sink's GATHER line: N from the ventilator (its clock starts)")
+    told = time.monotonic()  # the sink's clock started before this: it said GATHER, and the harness has the line
     for worker in crew:
         worker.wait_ready()
     vent.send_line("")
 
-    assert sink.wait_exit(timeout=30) == 0
     cost = int(vent.wait_for(TOTAL_LINE).group(1)) / 1000
+    # A sink that has not gathered all N results when the whole cost has passed since it was told N
+    # has taken as long as one worker would: PP-6 has failed, whatever comes later (the subject's
+    # own bound, measured from after the sink's clock started, not a deadline).
+    one_worker = told + cost
+    try:
+        sink.wait_until(lambda out: len(progress_marks(out)) >= tasks, (one_worker - time.monotonic()) / Deadline.scale(),
+                        f"{tasks} marks within {cost:.2f} s of work")
+    except DeadlinePassed:
+        slow = len(progress_marks(sink.stdout))
+    except NodeFailure:
+        slow = None  # it ended before N marks: batch_end and the checks below say how
+    else:
+        slow = None
+    assert slow is None, (f"{cost:.2f} s, the whole cost one worker would take, after the sink was told N, "
+                          f"{k} workers' results had reached it for {slow} of {tasks} tasks: no parallel speed-up")
+    assert batch_end(sink, tasks, spare, timeout=30) == 0
     elapsed = float(sink.wait_for(r"^ELAPSED TIME: (\d+\.\d\d)$").group(1))
     assert elapsed >= cost / k - 0.01, f"{k} workers cannot do {cost:.2f} s of work in {elapsed:.2f} s"
     assert elapsed < 0.75 * cost, f"{k} workers took {elapsed:.2f} s for {cost:.2f} s of work: no parallel speed-up"
@@ -465,15 +486,16 @@ def test_a_push_that_connects_before_its_peer_exists_delivers_once_the_peer_bind
 
 
 @pytest.mark.spec("PP-7")
-def test_tasks_dealt_before_any_worker_connects_reach_the_first_worker_that_does(nodes):
+def test_tasks_dealt_before_any_worker_connects_reach_the_first_worker_that_does(nodes, driver):
     """A ventilator told to start while no worker is connected loses no task: the first worker
     to connect gets every one, and the sink gathers all N."""
     tasks = 20
     sink, vent, _ = pipeline(nodes, tasks, 0, "--cost-max", "3")
+    spare = spare_result(driver, sink)
     wait_for_prompt(vent)
     vent.send_line("")
     worker = start_worker(nodes, vent.endpoint("tasks"), sink.endpoint("results"), sink.endpoint("kill"))
-    assert sink.wait_exit() == 0, f"the sink should gather all {tasks} results"
+    assert batch_end(sink, tasks, spare) == 0, f"the sink should gather all {tasks} results"
     gathered = len(progress_marks(sink.stdout))
     assert gathered == tasks, f"the sink ended its batch after {gathered} results (one mark each), not {tasks}"
     assert worker.wait_exit() == 0
@@ -494,7 +516,7 @@ def test_a_ventilator_started_before_the_sink_still_tells_it_n(nodes, endpoints)
 
 
 @pytest.mark.spec("PP-7")
-def test_a_batch_completes_when_the_workers_start_before_the_ventilator_and_the_sink(nodes, endpoints):
+def test_a_batch_completes_when_the_workers_start_before_the_ventilator_and_the_sink(nodes, driver, endpoints):
     """Workers started (and connecting) before the ventilator and the sink exist take part in
     the batch once those bind: every task is done and the sink gathers all N."""
     tasks = 30
@@ -503,8 +525,9 @@ def test_a_batch_completes_when_the_workers_start_before_the_ventilator_and_the_
     sink = nodes.start("sink", "--bind", results_endpoint)
     vent = nodes.start("ventilator", "--bind", tasks_endpoint, "--tasks", str(tasks), "--cost-max", "3",
                        "--sink-connect", results_endpoint)
+    spare = spare_result(driver, sink)
     vent.send_line("")
-    assert sink.wait_exit() == 0, f"the sink should gather all {tasks} results"
+    assert batch_end(sink, tasks, spare) == 0, f"the sink should gather all {tasks} results"
     gathered = len(progress_marks(sink.stdout))
     assert gathered == tasks, f"the sink ended its batch after {gathered} results (one mark each), not {tasks}"
     for worker in crew:
@@ -519,7 +542,7 @@ def test_a_batch_completes_when_the_workers_start_before_the_ventilator_and_the_
 
 @pytest.mark.spec("PP-8")
 @pytest.mark.parametrize("transport", ["tcp", "ipc"])
-def test_every_task_is_done_exactly_once(nodes, endpoints, transport):
+def test_every_task_is_done_exactly_once(nodes, driver, endpoints, transport):
     """Every task is done exactly once, none lost, none duplicated: k workers take N tasks
     between them and the sink gathers exactly N results."""
     tasks, k = 600, 3
@@ -528,8 +551,9 @@ def test_every_task_is_done_exactly_once(nodes, endpoints, transport):
                        "--sink-connect", sink.endpoint("results"))
     crew = [start_worker(nodes, vent.endpoint("tasks"), sink.endpoint("results"), sink.endpoint("kill"))
             for _ in range(k)]
+    spare = spare_result(driver, sink)
     vent.send_line("")
-    assert sink.wait_exit(timeout=10) == 0, f"the sink should gather all {tasks} results"
+    assert batch_end(sink, tasks, spare, timeout=10) == 0, f"the sink should gather all {tasks} results"
     for worker in crew:
         assert worker.wait_exit() == 0, f"{worker.name} should exit on the kill signal"
     done = [tasks_done(worker) for worker in crew]
@@ -544,12 +568,13 @@ def test_every_task_is_done_exactly_once(nodes, endpoints, transport):
 
 
 @pytest.mark.spec("PP-9")
-def test_workers_exit_on_the_sinks_kill_signal_after_the_batch(nodes):
+def test_workers_exit_on_the_sinks_kill_signal_after_the_batch(nodes, driver):
     """After the N-th result, not before, the sink publishes the kill signal and every worker exits 0."""
     tasks = 20
     sink, vent, crew = pipeline(nodes, tasks, 3, "--cost-max", "3")
+    spare = spare_result(driver, sink)
     vent.send_line("")
-    assert sink.wait_exit() == 0
+    assert batch_end(sink, tasks, spare) == 0
     gathered = len(progress_marks(sink.stdout))  # the sink publishes the kill signal as its batch ends
     assert gathered == tasks, f"the sink ended its batch (and killed the workers) after {gathered} results, not {tasks}"
     for worker in crew:
@@ -563,8 +588,9 @@ def test_an_idle_worker_exits_on_the_sinks_kill_signal_too(nodes, driver):
     sink, vent, (busy,) = pipeline(nodes, 10, 1, "--cost-max", "3")
     silent = driver.socket("PUSH")  # the idle worker's ventilator, which never deals
     idle = start_worker(nodes, silent.bind(), sink.endpoint("results"), sink.endpoint("kill"))
+    spare = spare_result(driver, sink)
     vent.send_line("")
-    assert sink.wait_exit() == 0
+    assert batch_end(sink, 10, spare) == 0
     assert busy.wait_exit() == 0, f"{busy.name} should exit 0 on the kill signal"
     assert idle.wait_exit() == 0, f"{idle.name}, idle all along, should exit 0 on the kill signal"
     assert (tasks_done(busy), tasks_done(idle)) == (10, 0)
@@ -647,7 +673,7 @@ def test_workers_may_join_and_leave_while_the_sink_and_the_ventilator_run(nodes,
     assert tasks_done(third) > 0, f"the worker that joined midway got none of {dealt - 10} tasks"
     deal(tasks - dealt)
 
-    assert sink.wait_exit() == 0, f"the sink should gather all {tasks} results"
+    assert batch_end(sink, tasks, tell) == 0, f"the sink should gather all {tasks} results"
     for worker in (second, third):
         assert worker.wait_exit() == 0, f"{worker.name} should exit 0 on the kill signal"
     done = [tasks_done(worker) for worker in (first, second, third)]
