@@ -2,7 +2,7 @@
 # Make implementations/jeromq-0.6/target: the node contract's roles built by Maven against
 # JeroMQ 0.6.0 from Maven Central (every version pinned in pom.xml), from two source roots,
 # ../jeromq-common/src (the nodes both JeroMQ stacks share) and src/main/java (what is 0.6's own:
-# Jeromq.java, the adapter to its API, and Connections.java), as one jar
+# Jeromq.java, the adapter to its API), as one jar
 # (target/zmqspec-jeromq06.jar, whose Class-Path names the jars Maven copies into target/lib/)
 # and a class-data archive of what a node loads at start-up (target/zmqspec-jeromq06.jsa;
 # README.md, "Start-up"). Installs a JDK and Maven first when they are missing (Debian/Ubuntu:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Make implementations/jeromq/classes: the node contract's roles compiled against JeroMQ 0.3.6,
 # from two source trees, ../jeromq-common/src (the nodes both JeroMQ stacks share) and src/
-# (what is 0.3.6's own: Jeromq.java, the adapter to its API, Connections.java, Zmtp2Decoder.java),
+# (what is 0.3.6's own: Jeromq.java, the adapter to its API, and Zmtp2Decoder.java),
 # as one jar (zmqspec-jeromq.jar) and a class-data archive of what a node loads at start-up
 # (zmqspec-jeromq.jsa; GUIDE.md, "Start-up"). Installs the toolchain first when it is missing
 # (Debian/Ubuntu: apt-get, as root or through sudo).
