@@ -11,35 +11,22 @@ pytest's own business (status 4) and are not checked here.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from zmqspec.harness import scaled
 
-from inner import inner_env
+from inner import PYTEST, inner_env, run_inner
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTLY = 5.0
-RUN_DEADLINE = 120.0
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """A command from the repository root with the outer run's settings removed; never outlives its deadline."""
-    clean = inner_env("ZMQSPEC_TIMEOUT_SCALE", "ZMQSPEC_HYPOTHESIS_PROFILE")
-    proc = subprocess.Popen(argv, cwd=ROOT, env={**clean, **(env or {})}, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=scaled(RUN_DEADLINE))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        pytest.fail(f"{' '.join(argv)} was still running after {scaled(RUN_DEADLINE):.0f} s\n{stdout[-3000:]}")
-    return subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
+    return run_inner(argv, env={**inner_env("ZMQSPEC_TIMEOUT_SCALE", "ZMQSPEC_HYPOTHESIS_PROFILE"), **(env or {})})
 
 
 def shown(done: subprocess.CompletedProcess) -> str:
@@ -85,7 +72,7 @@ def test_a_zmqspec_command_given_a_bad_option_exits_2_with_one_line(args, needle
 
 
 def pytest_run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args,
+    return run([*PYTEST, "-q", *args,
                 "zmqspec/spec/test_reqrep.py", "--spec", "RR-1"], env)
 
 

@@ -22,7 +22,7 @@ from zmqspec.conformance import check as check_module
 from zmqspec.contract import ROLES
 from zmqspec.harness import scaled
 
-from inner import inner_env
+from inner import run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -32,17 +32,7 @@ CHECK_TOKEN = "ZMQSPEC_CHECK_RUN"  # put in check's environment; its run and eve
 
 
 def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    clean = inner_env()
-    proc = subprocess.Popen([sys.executable, "-m", "zmqspec", "check", *args], cwd=tmp_path, env=clean,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=scaled(RUN_DEADLINE))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        pytest.fail(f"zmqspec check {' '.join(args)} was still running after {scaled(RUN_DEADLINE):.0f} s\n{stdout}")
-    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    return run_inner([sys.executable, "-m", "zmqspec", "check", *args], cwd=tmp_path, deadline=RUN_DEADLINE)
 
 
 @pytest.mark.parametrize("args, says", [

@@ -9,8 +9,6 @@ reads what came out: the exit status, the terminal, the conformance report.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +21,7 @@ import pytest
 from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
-from inner import inner_env
+from inner import PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -63,20 +61,12 @@ class Run:
 
 def run_pytest(*args: str, report_dir: Path | None = None, deadline: float = RUN_DEADLINE) -> Run:
     """pytest in a subprocess from the repository root; never outlives ``deadline``."""
-    env = inner_env()
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    argv = [*PYTEST, *args]
     if report_dir is not None:
         argv += ["--conformance-report", str(report_dir)]
     started = time.monotonic()
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=scaled(deadline))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        pytest.fail(f"pytest {' '.join(args)} was still running after {scaled(deadline):.0f} s\n{stdout[-4000:]}")
-    return Run(args, proc.returncode, stdout, stderr, time.monotonic() - started, report_dir)
+    done = run_inner(argv, deadline=deadline)
+    return Run(args, done.returncode, done.stdout, done.stderr, time.monotonic() - started, report_dir)
 
 
 @pytest.fixture(autouse=True)
@@ -87,8 +77,9 @@ def only_with_the_reference(implementation):
 
 @pytest.fixture(scope="module")
 def renamed_run(tmp_path_factory) -> Run:
-    """The reference nodes as 'renamed-reference 9.9.9', two behaviours, under xdist."""
-    return run_pytest("-n", "2", "--impl", f"{IMPLS}/renamed.toml", "--spec", "RR-2", "--spec", "PP-1",
+    """The reference nodes as 'renamed-reference 9.9.9', two behaviours (a run under xdist reaches its
+    report whole: test_plugin's seed test)."""
+    return run_pytest("--impl", f"{IMPLS}/renamed.toml", "--spec", "RR-2", "--spec", "PP-1",
                       report_dir=tmp_path_factory.mktemp("renamed"))
 
 
@@ -101,7 +92,7 @@ def graded_run(tmp_path_factory) -> Run:
 
 def test_another_implementation_is_named_in_the_header_and_the_report(renamed_run):
     """A manifest's name, version and path, and its driver's hello, are shown in the session
-    header and recorded in report.json; every test the workers ran reaches the report."""
+    header and recorded in report.json; every test the run passed reaches the report."""
     run = renamed_run
     assert run.status == 0, run.shown()
     assert "zmqspec: implementation under test: renamed-reference 9.9.9" in run.stdout, run.shown()

@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
-from zmqspec.harness.deadline import scaled
 
-from inner import inner_env
+from inner import PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -28,13 +26,12 @@ TEST = "zmqspec/spec/test_reqrep.py::test_rep_server_prints_starting_ready_then_
 
 
 def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    clean = inner_env()
-    return subprocess.run(argv, cwd=cwd, env=clean, capture_output=True, text=True, timeout=scaled(120))
+    return run_inner(argv, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
 def failure() -> str:
-    done = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--impl", str(MUTANT), TEST])
+    done = run([*PYTEST, "-q", "--impl", str(MUTANT), TEST])
     assert done.returncode == 1, done.stdout + done.stderr
     return done.stdout
 

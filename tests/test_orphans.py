@@ -76,7 +76,7 @@ def test_interrupting_a_run_leaves_no_node_running():
         finally:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
-    assert not left, f"nodes still running 5 s after SIGINT:\n" + "\n".join(left)
+    assert not left, "nodes still running 5 s after SIGINT:\n" + "\n".join(left)
 
 
 @pytest.mark.spec("NC-7")
@@ -87,4 +87,4 @@ def test_killing_a_run_outright_leaves_no_node_running():
         os.killpg(run.pid, signal.SIGKILL)
         run.wait()
         left = survivors(pids, timeout=5)
-    assert not left, f"nodes still running 5 s after their test run was killed:\n" + "\n".join(left)
+    assert not left, "nodes still running 5 s after their test run was killed:\n" + "\n".join(left)

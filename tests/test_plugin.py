@@ -10,38 +10,24 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from zmqspec.harness import scaled
 
-from inner import inner_env
+from inner import PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 INNER = Path(__file__).resolve().parent / "inner_suites"
-RUN_DEADLINE = 120.0
 
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess:
     """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
-    env = inner_env()
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output, _ = proc.communicate(timeout=scaled(RUN_DEADLINE))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        pytest.fail(f"{' '.join(argv)} was still running after {scaled(RUN_DEADLINE):.0f} s\n{output[-3000:]}")
-    return subprocess.CompletedProcess(argv, proc.returncode, output, "")
+    return run_inner([*PYTEST, *args], merge_stderr=True)
 
 
 def shown(done: subprocess.CompletedProcess) -> str:
@@ -79,12 +65,15 @@ def test_a_run_without_pytest_timeout_runs_normally():
 
 def test_the_run_seed_is_printed_shared_by_the_workers_kept_in_the_report_and_replayed(tmp_path):
     """Every xdist worker seeds its tests' nodes from the run's seed: the header prints it, report.json
-    keeps it, and a failure's re-run command gives it back with --zmqspec-seed."""
+    keeps it (with every test the workers ran), and a failure's re-run command gives it back with
+    --zmqspec-seed."""
     done = run_pytest("-n", "2", "--zmqspec-seed", "4294967295", "--conformance-report", str(tmp_path),
                       str(INNER / "seeded.py"))
     assert done.returncode == 0, shown(done)
     assert "4 passed" in done.stdout, shown(done)
-    assert json.loads((tmp_path / "report.json").read_text())["seed"] == 4294967295
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["seed"] == 4294967295
+    assert sorted(test["verdict"] for test in report["tests"]) == ["pass"] * 4, report["tests"]
     drawn = run_pytest(str(INNER / "failing_scenario.py"))
     header = [line for line in drawn.stdout.splitlines() if line.startswith("zmqspec: seed ")]
     assert len(header) == 1, shown(drawn)

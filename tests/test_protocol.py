@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -25,6 +23,8 @@ from zmqspec.harness import Deadline, DriverError, Nodes, reference
 from zmqspec.harness import deadline as deadlines
 from zmqspec.harness import driver_client
 from zmqspec.harness.validate import load_schema
+
+from inner import PYTEST, inner_env, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -155,11 +155,7 @@ def test_a_driver_timeout_is_scaled_once_by_the_client(reference_driver, monkeyp
 
 
 def run_pytest(*args: str, scale: str = "1") -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT", "ZMQSPEC_IMPL", "PYTEST_ADDOPTS"))}
-    env["ZMQSPEC_TIMEOUT_SCALE"] = scale
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=ROOT, env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=deadlines.scaled(120))
+    return run_inner([*PYTEST, *args], env=inner_env(ZMQSPEC_TIMEOUT_SCALE=scale))
 
 
 def test_pytest_timeouts_limit_is_scaled_like_every_other_deadline():

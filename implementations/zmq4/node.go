@@ -299,6 +299,30 @@ func inbox(s zmq4.Socket) <-chan zmq4.Msg {
 	return ch
 }
 
+// repInbox is inbox for a REP socket: it receives the next request only after the caller has sent
+// the reply to the last one and said so on replied. zmq4's REP keeps no lock-step (RR-3, DEVIATIONS.md)
+// and sends each reply to the peer of the latest Recv, so a second Recv before the Send (what inbox
+// does) sends the reply to the wrong peer, and the first peer never gets one (seen as sync-pub's race
+// with three sync-subs, PS-11).
+func repInbox(s zmq4.Socket) (<-chan zmq4.Msg, chan<- struct{}) {
+	ch := make(chan zmq4.Msg)
+	replied := make(chan struct{}, 1)
+	go func() {
+		for {
+			msg, err := s.Recv()
+			if err != nil {
+				if stopped(err) || strings.Contains(err.Error(), "can't recv") {
+					return
+				}
+				continue
+			}
+			ch <- msg
+			<-replied
+		}
+	}()
+	return ch, replied
+}
+
 // -- lifelines and ending -------------------------------------------------------------------
 
 func init() {

@@ -220,12 +220,13 @@ func syncPub(args []string) error {
 	}
 	ready(map[string][]string{"pub": boundPub, "sync": boundSync})
 	quitOnStdinEOF()
-	requests := inbox(sync)
+	requests, replied := repInbox(sync)
 	tick := time.NewTimer(10 * time.Millisecond)
 	for synced := int64(0); synced < subscribers; {
 		select {
 		case <-requests:
 			sync.Send(zmq4.NewMsg([]byte{}))
+			replied <- struct{}{}
 			synced++
 		case <-tick.C:
 			pub.Send(zmq4.NewMsg(hello))

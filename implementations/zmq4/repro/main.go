@@ -38,6 +38,7 @@ var cases = map[string]struct {
 	"pull-fair-queue":        {"PP-5", pullFairQueue, "a PULL takes one message from each pusher in turn"},
 	"req-lockstep":           {"RR-3", reqLockstep, "a REQ refuses a second send before the reply, and a receive before any send, with EFSM"},
 	"rep-lockstep":           {"RR-3", repLockstep, "a REP refuses a send before any receive with EFSM"},
+	"rep-recv-twice":         {"RR-3, PS-11", repRecvTwice, "a REP refuses a second receive before its reply (EFSM), so a reply always goes to the peer that asked"},
 	"req-no-peer":            {"RR-9", reqNoPeer, "a REQ with no peer blocks its send (EAGAIN once its SNDTIMEO runs out)"},
 	"connect-before-bind":    {"RR-8, PP-7, PS-2", connectBeforeBind, "a connect succeeds at once, the connection is made whenever the peer binds"},
 	"two-binds":              {"RR-6", twoBinds, "one socket bound to two endpoints answers on both"},
@@ -230,6 +231,44 @@ func repLockstep() outcome {
 	must(req.Dial(ep))
 	err := rep.Send(zmq4.NewMsgString("unasked"))
 	return outcome{err == nil, fmt.Sprintf("a REP's Send before any Recv returned %v (the reply goes nowhere)", err)}
+}
+
+// repRecvTwice: two REQs ask one REP; the REP receives both requests before it replies (what a node
+// that reads its REP in a goroutine of its own does). zmq4 takes the second Recv and sends the one
+// reply to the second peer; the first waits for ever. This is how sync-pub lost a sync-sub (PS-11).
+func repRecvTwice() outcome {
+	rep := zmq4.NewRep(ctx)
+	defer rep.Close()
+	ep := listen(rep)
+	first, second := zmq4.NewReq(ctx), zmq4.NewReq(ctx)
+	defer first.Close()
+	defer second.Close()
+	must(first.Dial(ep))
+	must(second.Dial(ep))
+	must(first.Send(zmq4.NewMsgString("first")))
+	a, err := rep.Recv()
+	must(err)
+	must(second.Send(zmq4.NewMsgString("second")))
+	b, err := rep.Recv() // libzmq: EFSM
+	if err != nil {
+		return outcome{false, fmt.Sprintf("a second Recv before the reply failed: %v", err)}
+	}
+	must(rep.Send(zmq4.NewMsgString("reply to " + string(a.Frames[0]))))
+	got := make(chan string, 2)
+	for name, req := range map[string]zmq4.Socket{"first": first, "second": second} {
+		go func(name string, req zmq4.Socket) {
+			if m, err := req.Recv(); err == nil {
+				got <- fmt.Sprintf("the %s REQ got %q", name, m.Frames[0])
+			}
+		}(name, req)
+	}
+	select {
+	case line := <-got:
+		return outcome{!strings.HasPrefix(line, "the first "), fmt.Sprintf(
+			"the REP received %q, then %q before replying; its reply to %q: %s", a.Frames[0], b.Frames[0], a.Frames[0], line)}
+	case <-time.After(2 * time.Second):
+		return outcome{true, "the reply reached neither REQ in 2 s"}
+	}
 }
 
 func reqNoPeer() outcome {
