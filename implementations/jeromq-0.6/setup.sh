@@ -1,6 +1,8 @@
 #!/bin/sh
 # Make implementations/jeromq-0.6/target: the node contract's roles built by Maven against
-# JeroMQ 0.6.0 from Maven Central (every version pinned in pom.xml), as one jar
+# JeroMQ 0.6.0 from Maven Central (every version pinned in pom.xml), from two source roots,
+# ../jeromq-common/src (the nodes both JeroMQ stacks share) and src/main/java (what is 0.6's own:
+# Jeromq.java, the adapter to its API), as one jar
 # (target/zmqspec-jeromq06.jar, whose Class-Path names the jars Maven copies into target/lib/)
 # and a class-data archive of what a node loads at start-up (target/zmqspec-jeromq06.jsa;
 # README.md, "Start-up"). Installs a JDK and Maven first when they are missing (Debian/Ubuntu:
@@ -31,11 +33,12 @@ if ! command -v javac >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
         fail "apt-get could not install default-jdk-headless and maven"
 fi
 
-# Rebuilt when a source, the pom, this script or the JDK changed (the archive is only valid for them).
+# Rebuilt when a source (of either root), the pom, this script or the JDK changed (the archive is only
+# valid for them).
 stamp="$target/.built"
 java_now=$(java -version 2>&1 | head -n 1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$java_now" ] && [ -f "$target/zmqspec-jeromq06.jsa" ] &&
-   [ -z "$(find "$here/src" "$here/pom.xml" "$0" -newer "$stamp" | head -n 1)" ]; then
+   [ -z "$(find "$here/src" "$here/../jeromq-common/src" "$here/pom.xml" "$0" -newer "$stamp" | head -n 1)" ]; then
     exit 0
 fi
 rm -rf "$target"

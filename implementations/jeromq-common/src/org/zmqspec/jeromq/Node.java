@@ -40,7 +40,7 @@ public final class Node {
             case "--warmup": return Warmup.run();
             case "--help":
             case "-h":
-                Kit.say("usage: zmqspec-jeromq ROLE [OPTIONS]\n\nroles: " + ROLES + "\n\nROLE --help describes one role.");
+                Kit.say("usage: " + Jeromq.IMPLEMENTATION + " ROLE [OPTIONS]\n\nroles: " + ROLES + "\n\nROLE --help describes one role.");
                 return 0;
             default:
                 throw new Cli.Usage("unknown role '" + role + "'; the roles are: " + ROLES);

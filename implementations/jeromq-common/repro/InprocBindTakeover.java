@@ -1,6 +1,8 @@
-// TR-5 (inproc) on JeroMQ 0.6.0: a second bind of a bound inproc name must fail with EADDRINUSE and
-// leave the name with the first socket.
-// Run (after setup.sh):  java -cp target/lib/jeromq-0.6.0.jar repro/InprocBindTakeover.java
+// TR-5 (inproc) on JeroMQ 0.3.6 and 0.6.0: a second bind of a bound inproc name must fail with
+// EADDRINUSE and leave the name with the first socket.
+// Run from implementations/ (after that stack's setup.sh), on 0.3.6 and on 0.6.0:
+//   java -cp /usr/share/java/jeromq.jar jeromq-common/repro/InprocBindTakeover.java
+//   java -cp jeromq-0.6/target/lib/jeromq-0.6.0.jar jeromq-common/repro/InprocBindTakeover.java
 // Exit status 0 when JeroMQ behaves as libzmq does, 1 when it does not.
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;

@@ -108,12 +108,14 @@ final class Kit {
 
     /**
      * A socket of the role, closed with {@link #CLOSE_LINGER_MS} unless the role sets another linger,
-     * that drops a peer greeting it in ZMTP/1.0 ({@link Zmtp2Decoder}).
+     * that drops a peer older than the ZMTP its JeroMQ speaks ({@link Jeromq#refuseOldPeers}: on 0.6.0
+     * a ZAP domain, which refuses ZMTP/1.0 and 2.0 greetings as libzmq does; on 0.3.6, which speaks
+     * ZMTP/2.0, a decoder that refuses ZMTP/1.0).
      */
     static ZMQ.Socket socket(int type) {
         ZMQ.Socket socket = context().socket(type);
         socket.setLinger(CLOSE_LINGER_MS);
-        socket.setDecoder(Zmtp2Decoder.class);
+        Jeromq.refuseOldPeers(socket);
         SOCKETS.add(socket);
         return socket;
     }

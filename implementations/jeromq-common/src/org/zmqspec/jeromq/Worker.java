@@ -1,4 +1,4 @@
-package org.zmqspec.jeromq6;
+package org.zmqspec.jeromq;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +53,7 @@ final class Worker {
         Kit.ready(Map.of("tasks", boundTasks, "sink", boundResults, "kill", boundKill));
         Kit.quitOnStdinEof();
 
-        ZMQ.Poller poller = Kit.context().poller(2);
+        ZMQ.Poller poller = Jeromq.poller(Kit.context(), 2);
         poller.register(tasks, ZMQ.Poller.POLLIN);
         poller.register(kill, ZMQ.Poller.POLLIN);
         while (true) {

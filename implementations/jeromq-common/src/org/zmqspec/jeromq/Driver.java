@@ -24,7 +24,6 @@ import java.util.Properties;
 import java.util.Set;
 import zmq.Ctx;
 import zmq.Msg;
-import zmq.PollItem;
 import zmq.SocketBase;
 import zmq.ZMQ;
 
@@ -46,9 +45,9 @@ final class Driver {
         "recv_many", "recv_until", "send", "send_many", "setsockopt", "setsockopt_string", "socket", "unbind");
 
     /** An option as zmq_setsockopt names it, JeroMQ's number for it, and how its value travels. */
-    private record Option(int number, Kind kind, boolean settable, boolean gettable) {}
+    record Option(int number, Kind kind, boolean settable, boolean gettable) {}
 
-    private enum Kind { INT, LONG, BYTES }
+    enum Kind { INT, LONG, BYTES }
 
     private static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
 
@@ -58,8 +57,8 @@ final class Driver {
         OPTIONS.put("linger", new Option(ZMQ.ZMQ_LINGER, Kind.INT, true, true));
         OPTIONS.put("rcvtimeo", new Option(ZMQ.ZMQ_RCVTIMEO, Kind.INT, true, true));
         OPTIONS.put("sndtimeo", new Option(ZMQ.ZMQ_SNDTIMEO, Kind.INT, true, true));
-        // libzmq 3.2 called ZMQ_IMMEDIATE ZMQ_DELAY_ATTACH_ON_CONNECT (same number, 39)
-        OPTIONS.put("immediate", new Option(ZMQ.ZMQ_DELAY_ATTACH_ON_CONNECT, Kind.INT, true, true));
+        // each version's own number for ZMQ_IMMEDIATE (Jeromq.ZMQ_IMMEDIATE)
+        OPTIONS.put("immediate", new Option(Jeromq.ZMQ_IMMEDIATE, Kind.INT, true, true));
         OPTIONS.put("maxmsgsize", new Option(ZMQ.ZMQ_MAXMSGSIZE, Kind.LONG, true, true));
         OPTIONS.put("xpub_verbose", new Option(ZMQ.ZMQ_XPUB_VERBOSE, Kind.INT, true, false));
         OPTIONS.put("router_mandatory", new Option(ZMQ.ZMQ_ROUTER_MANDATORY, Kind.INT, true, false));
@@ -67,9 +66,10 @@ final class Driver {
         OPTIONS.put("type", new Option(ZMQ.ZMQ_TYPE, Kind.INT, false, true));
         OPTIONS.put("subscribe", new Option(ZMQ.ZMQ_SUBSCRIBE, Kind.BYTES, true, false));
         OPTIONS.put("unsubscribe", new Option(ZMQ.ZMQ_UNSUBSCRIBE, Kind.BYTES, true, false));
-        // libzmq 3.2 called ZMQ_ROUTING_ID ZMQ_IDENTITY (same number, 5)
+        // ZMQ_ROUTING_ID is libzmq 4.2's name for ZMQ_IDENTITY (same number, 5); JeroMQ has the old name
         OPTIONS.put("routing_id", new Option(ZMQ.ZMQ_IDENTITY, Kind.BYTES, true, true));
         OPTIONS.put("last_endpoint", new Option(ZMQ.ZMQ_LAST_ENDPOINT, Kind.BYTES, false, true));
+        Jeromq.moreOptions(OPTIONS);  // ZMQ_REQ_RELAXED and ZMQ_REQ_CORRELATE, where the version has them
     }
 
     /** The fields each command takes besides cmd (and seq, outside a batch); any other is EINVAL. */
@@ -94,9 +94,6 @@ final class Driver {
         Map.entry("quit", Set.of()));
     /** The largest timeout_ms or linger_ms: what a libzmq socket option (a C int) holds. */
     private static final long MAX_DURATION_MS = Integer.MAX_VALUE;
-
-    /** Options of the contract that JeroMQ 0.3.6 (libzmq 3.2) does not have. */
-    private static final List<String> LACKING = List.of("req_relaxed", "req_correlate");
 
     private final Ctx context = ZMQ.createContext();
     private final Map<String, SocketBase> sockets = new LinkedHashMap<>();
@@ -127,6 +124,7 @@ final class Driver {
             socket.setSocketOpt(ZMQ.ZMQ_LINGER, 0);
             ZMQ.close(socket);
         }
+        Jeromq.release(context);
         ZMQ.term(context);
         return 0;
     }
@@ -239,7 +237,7 @@ final class Driver {
     private JsonObject hello() {
         JsonObject ok = new JsonObject();
         ok.addProperty("protocol", PROTOCOL);
-        ok.addProperty("implementation", "zmqspec-jeromq");
+        ok.addProperty("implementation", Jeromq.IMPLEMENTATION);
         ok.addProperty("language", "java " + Runtime.version());
         ok.addProperty("library", "jeromq " + jeromqVersion());
         ok.addProperty("zmq_version", org.zeromq.ZMQ.getVersionString());
@@ -312,9 +310,7 @@ final class Driver {
     private Option option(String name) throws ZmqFailure {
         Option option = OPTIONS.get(name);
         if (option == null) {
-            throw new ZmqFailure("EINVAL", LACKING.contains(name)
-                ? "Invalid argument (JeroMQ 0.3.6 has no ZMQ_" + name.toUpperCase() + ")"
-                : "unknown option '" + name + "'");
+            throw Jeromq.unknownOption(name);
         }
         return option;
     }
@@ -323,13 +319,10 @@ final class Driver {
         SocketBase socket = socketOf(request);
         String name = text(request, "option");
         Option option = option(name);
-        if (!option.settable()) {
-            throw new ZmqFailure("EINVAL", "Invalid argument (" + name + " cannot be set)");
-        }
         Object value;
         if (option.kind() == Kind.BYTES) {
             String given = text(request, "value");
-            value = asText ? Text.utf8(given) : hexBytes(given, "value");
+            value = asText ? Jeromq.textValue(given) : hexBytes(given, "value");
         } else if (asText) {
             throw new ZmqFailure("EINVAL", "'" + name + "' is not a bytes option");
         } else {
@@ -340,7 +333,7 @@ final class Driver {
             value = option.kind() == Kind.LONG ? (Object) number : (Object) (int) number;
         }
         try {
-            socket.setSocketOpt(option.number(), value);
+            Jeromq.setOption(socket, name, option, value);
         } catch (RuntimeException thrown) {
             throw ZmqFailure.of(thrown, "setsockopt");
         } catch (StackOverflowError overflow) {
@@ -353,12 +346,9 @@ final class Driver {
         SocketBase socket = socketOf(request);
         String name = text(request, "option");
         Option option = option(name);
-        if (!option.gettable()) {
-            throw new ZmqFailure("EINVAL", "Invalid argument (" + name + " cannot be read)");
-        }
         Object value;
         try {
-            value = socket.getsockoptx(option.number());
+            value = Jeromq.getOption(socket, name, option);
         } catch (RuntimeException thrown) {
             throw ZmqFailure.of(thrown, "getsockopt");
         }
@@ -399,7 +389,8 @@ final class Driver {
             throw new ZmqFailure("EINVAL", "'items' must be a list");
         }
         List<String> names = new ArrayList<>();
-        List<PollItem> items = new ArrayList<>();
+        List<SocketBase> polled = new ArrayList<>();
+        List<Integer> wanted = new ArrayList<>();
         for (JsonElement element : given.getAsJsonArray()) {
             if (!element.isJsonObject()) {
                 throw new ZmqFailure("EINVAL", "each poll item must be an object");
@@ -407,8 +398,8 @@ final class Driver {
             JsonObject item = element.getAsJsonObject();
             String name = text(item, "socket");
             int events = 0;
-            JsonElement wanted = item.get("events");
-            for (JsonElement event : wanted == null ? strings(List.of("in")) : arrayOf(wanted, "events")) {
+            JsonElement asked = item.get("events");
+            for (JsonElement event : asked == null ? strings(List.of("in")) : arrayOf(asked, "events")) {
                 String which = event.isJsonPrimitive() ? event.getAsString() : "";
                 switch (which) {
                     case "in" -> events |= ZMQ.ZMQ_POLLIN;
@@ -417,21 +408,23 @@ final class Driver {
                 }
             }
             names.add(name);
-            items.add(new PollItem(socketNamed(name), events));
+            polled.add(socketNamed(name));
+            wanted.add(events);
         }
         long timeout = duration(request, "timeout_ms", DEFAULT_TIMEOUT_MS);
+        int[] revents;
         try {
-            ZMQ.poll(items.toArray(new PollItem[0]), timeout);
+            revents = Jeromq.poll(context, polled, wanted, timeout);
         } catch (RuntimeException thrown) {
             throw ZmqFailure.of(thrown, "poll");
         }
         JsonArray ready = new JsonArray();
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < revents.length; i++) {
             List<String> fired = new ArrayList<>();
-            if (items.get(i).isReadable()) {
+            if ((revents[i] & ZMQ.ZMQ_POLLIN) != 0) {
                 fired.add("in");
             }
-            if (items.get(i).isWritable()) {
+            if ((revents[i] & ZMQ.ZMQ_POLLOUT) != 0) {
                 fired.add("out");
             }
             if (!fired.isEmpty()) {
@@ -705,11 +698,20 @@ final class Driver {
     }
 
     private static byte[] hexBytes(String hex, String field) throws ZmqFailure {
-        byte[] bytes = hex.chars().anyMatch(c -> c >= 'A' && c <= 'F') ? null : Text.unhex(hex);
+        byte[] bytes = hasUppercase(hex) ? null : Text.unhex(hex);  // the protocol's hex is lowercase
         if (bytes == null) {
             throw new ZmqFailure("EINVAL", "'" + field + "' is not hex: '" + hex + "'");
         }
         return bytes;
+    }
+
+    private static boolean hasUppercase(String hex) {
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) >= 'A' && hex.charAt(i) <= 'F') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonArray hexes(List<byte[]> frames) {

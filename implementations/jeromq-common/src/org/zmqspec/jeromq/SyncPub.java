@@ -34,7 +34,7 @@ final class SyncPub {
         Kit.ready(Map.of("pub", Kit.attach(pub, options, ""), "sync", Kit.attach(sync, options, "sync-")));
         Kit.quitOnStdinEof();
 
-        ZMQ.Poller poller = new ZMQ.Poller(1);
+        ZMQ.Poller poller = Jeromq.poller(Kit.context(), 1);
         poller.register(sync, ZMQ.Poller.POLLIN);
         long synced = 0;
         while (synced < subscribers) {

@@ -1,7 +1,9 @@
-// PS-20 on JeroMQ 0.3.6: a subscription of any length is taken (libzmq: 70000 bytes is fine).
-// JeroMQ's subscription trie (zmq.Trie.add) recurses once per byte: a 70000-byte subscription
-// overflows the thread's stack.
-// Run:  java -cp /usr/share/java/jeromq.jar repro/LongSubscription.java
+// PS-20 on JeroMQ 0.3.6 and 0.6.0: a subscription of any length is taken (libzmq: 70000 bytes is
+// fine). JeroMQ's subscription trie (zmq.Trie; in 0.6.0 zmq.socket.pubsub.Trie) recurses once per
+// byte: a 70000-byte subscription overflows the thread's stack.
+// Run from implementations/, on 0.3.6 and on 0.6.0 (after jeromq-0.6/setup.sh):
+//   java -cp /usr/share/java/jeromq.jar jeromq-common/repro/LongSubscription.java
+//   java -cp jeromq-0.6/target/lib/jeromq-0.6.0.jar jeromq-common/repro/LongSubscription.java
 // Exit status 0 when the subscription is taken, 1 when it throws.
 import org.zeromq.ZMQ;
 

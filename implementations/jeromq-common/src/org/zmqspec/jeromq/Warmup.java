@@ -39,7 +39,7 @@ final class Warmup {
         Kit.attach(req, List.of(), bound, null);
         watch.await();
         Kit.ready(Map.of("rep", bound));
-        ZMQ.Poller poller = new ZMQ.Poller(1);
+        ZMQ.Poller poller = Jeromq.poller(Kit.context(), 1);
         poller.register(rep, ZMQ.Poller.POLLIN);
         Kit.send(req, List.of(Text.utf8("hello"), new byte[0]));
         poller.poll(5000);

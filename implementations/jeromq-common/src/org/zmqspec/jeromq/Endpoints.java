@@ -1,4 +1,4 @@
-package org.zmqspec.jeromq6;
+package org.zmqspec.jeromq;
 
 import zmq.SocketBase;
 import zmq.ZMQ;
@@ -8,14 +8,15 @@ import zmq.ZMQ;
  * of libzmq's socket_base_t): a call that returns false is reported with the socket's errno, a
  * Java exception as the errno libzmq sets on the same path ({@link ZmqFailure#of}).
  *
- * A wildcard port ("tcp://127.0.0.1:*" or ":0") is JeroMQ's own: it binds port 0 and reports the
- * port the kernel chose as its last endpoint, as libzmq does.
+ * A wildcard port ("tcp://127.0.0.1:*" or ":0") is resolved by {@link Jeromq#bind}: JeroMQ 0.6.0
+ * binds port 0 and reports the port the kernel chose, as libzmq does; 0.3.6 does not, and its
+ * adapter draws ports itself.
  *
- * ipc is refused: JeroMQ 0.6.0's ipc://PATH is TCP on a loopback address at port
- * hash(PATH) % 55536 + 10000 (zmq.io.net.ipc.IpcAddress), not a Unix domain socket: no socket
- * file, nothing another ZeroMQ can reach over ipc, and a port that may belong to another program.
- * The driver does not list ipc in its hello, and these nodes refuse it as a transport the library
- * lacks (DEVIATIONS.md, "ipc").
+ * ipc is refused: JeroMQ's ipc://PATH (0.3.6 and 0.6.0 alike) is TCP on a loopback address at
+ * port hash(PATH) % 55536 + 10000, not a Unix domain socket: no socket file, nothing another
+ * ZeroMQ can reach over ipc, and a port that may belong to another program. The driver does not
+ * list ipc in its hello, and these nodes refuse it as a transport the library lacks
+ * (each stack's DEVIATIONS.md).
  */
 final class Endpoints {
     static final String DEFAULT_BIND = "tcp://127.0.0.1:*";
@@ -30,8 +31,13 @@ final class Endpoints {
     /** Bind; return the endpoint actually bound (a wildcard port resolved). */
     static String bind(SocketBase socket, String endpoint) throws ZmqFailure {
         refuseFakeIpc(endpoint);
+        return Jeromq.bind(socket, endpoint);
+    }
+
+    /** Bind exactly {@code endpoint}; return the socket's last endpoint (or {@code endpoint}). */
+    static String bindAsIs(SocketBase socket, String endpoint) throws ZmqFailure {
         call(socket, endpoint, true);
-        Object last = socket.getSocketOptx(ZMQ.ZMQ_LAST_ENDPOINT);
+        Object last = Jeromq.lastEndpoint(socket);
         return last instanceof String text && !text.isEmpty() ? text : endpoint;
     }
 
@@ -54,8 +60,8 @@ final class Endpoints {
 
     private static void refuseFakeIpc(String endpoint) throws ZmqFailure {
         if (transport(endpoint).equals("ipc")) {
-            throw new ZmqFailure("EPROTONOSUPPORT",
-                "Protocol not supported (JeroMQ 0.6.0 has no ipc: its ipc:// is TCP on a loopback port hashed from the path)");
+            throw new ZmqFailure("EPROTONOSUPPORT", "Protocol not supported (" + Jeromq.LIBRARY
+                + " has no ipc: its ipc:// is TCP on a loopback port hashed from the path)");
         }
     }
 }

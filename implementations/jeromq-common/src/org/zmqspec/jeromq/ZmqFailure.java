@@ -7,10 +7,11 @@ import zmq.ZError;
 /**
  * A failed JeroMQ call, named the libzmq/POSIX way ("EAGAIN", "EFSM"...).
  *
- * JeroMQ 0.3.6 numbers its errors like BSD (EAGAIN is 35, EADDRINUSE 48),
- * so a number means nothing to the suite: only the names below travel.
- * Some refusals are Java exceptions rather than errno values; {@link #of}
- * translates those where libzmq 3.2, which JeroMQ ports, sets an errno.
+ * JeroMQ (0.3.6 and 0.6.0 alike) numbers its errors like BSD (EAGAIN is 35,
+ * EADDRINUSE 48), so a number means nothing to the suite: only the names below
+ * travel (those both versions have here; the ones only 0.6.0 has come from
+ * {@link Jeromq#moreErrnoNames}). Some refusals are Java exceptions rather than
+ * errno values; {@link #of} translates those where libzmq sets an errno.
  */
 class ZmqFailure extends Exception {
     private static final Map<Integer, String[]> NAMES = new HashMap<>();
@@ -40,6 +41,12 @@ class ZmqFailure extends Exception {
         name(ZError.EIOEXC, "EIOEXC", "I/O exception");
         name(ZError.ESOCKET, "ESOCKET", "Socket error");
         name(ZError.EMFILE, "EMFILE", "Too many open files");
+        Jeromq.moreErrnoNames(ZmqFailure::name);
+    }
+
+    /** Who takes an errno's number, name and words. */
+    interface Namer {
+        void name(int number, String name, String text);
     }
 
     private static void name(int number, String name, String text) {
@@ -67,25 +74,28 @@ class ZmqFailure extends Exception {
 
     /**
      * A Java exception thrown by JeroMQ, as the errno libzmq sets on the same path:
+     * a ZMQException carries its errno; what only one version throws is translated by
+     * {@link Jeromq#translate} (0.3.6: REP's IllegalStateException is EFSM; 0.6.0: an
+     * IllegalArgumentException "Unknown protocol" at bind/connect is EPROTONOSUPPORT);
      * an unknown transport at bind/connect (UnsupportedOperationException) is EPROTONOSUPPORT;
-     * an operation a socket type does not have (UnsupportedOperationException at send/recv) is ENOTSUP;
-     * REP's "Cannot send another reply" / "Cannot receive another request" (IllegalStateException) is EFSM;
-     * a value JeroMQ rejects (IllegalArgumentException...) is EINVAL.
+     * an operation a socket type does not have (UnsupportedOperationException elsewhere) is ENOTSUP;
+     * anything else (a value JeroMQ rejects...) is EINVAL.
      * The message keeps JeroMQ's own words, so a report shows what really happened.
      */
     static ZmqFailure of(RuntimeException thrown, String during) {
         String words = thrown.getClass().getSimpleName() + (thrown.getMessage() != null ? ": " + thrown.getMessage() : "");
         if (thrown instanceof org.zeromq.ZMQException zmq) {
             ZmqFailure failure = errno(zmq.getErrorCode());
-            return new ZmqFailure(failure.errno, failure.getMessage());
+            return new ZmqFailure(failure.errno, Jeromq.zmqExceptionMessage(failure, words));
+        }
+        ZmqFailure translated = Jeromq.translate(thrown, during, words);
+        if (translated != null) {
+            return translated;
         }
         if (thrown instanceof UnsupportedOperationException) {
             boolean endpoint = during.equals("bind") || during.equals("connect");
             return new ZmqFailure(endpoint ? "EPROTONOSUPPORT" : "ENOTSUP",
                                   (endpoint ? "Protocol not supported" : "Operation not supported") + " (JeroMQ: " + words + ")");
-        }
-        if (thrown instanceof IllegalStateException) {
-            return new ZmqFailure("EFSM", "Operation cannot be accomplished in current state (JeroMQ: " + words + ")");
         }
         return new ZmqFailure("EINVAL", "Invalid argument (JeroMQ: " + words + ")");
     }
