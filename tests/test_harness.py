@@ -152,6 +152,30 @@ def test_stop_kills_a_node_that_ignores_sigterm_and_its_children(fakes):
     assert not child.is_running(), "a child in the node's process group outlived it"
 
 
+def test_a_stopped_node_keeps_its_output_but_none_of_its_pipes(fakes):
+    """A run keeps every node it started for its report; a stopped node's stdin, stdout and stderr
+    pipes are closed all the same (a serial run of the suite once passed 1024 open descriptors)."""
+    def pipes() -> int:
+        return sum(1 for fd in Path("/proc/self/fd").iterdir() if _target(fd).startswith("pipe:"))
+
+    nodes = fakes("gateway", "print('hello', flush=True)\nprint('ZMQSPEC READY {}', flush=True)\ninput()\n")
+    before = pipes()
+    node = nodes.start("gateway")
+    node.stop()
+    deadline = time.monotonic() + 5
+    while pipes() > before and time.monotonic() < deadline:
+        time.sleep(0.01)  # noqa: sleep-ok (the readers close their pipe at end of file, in their own threads)
+    assert pipes() == before, f"{pipes() - before} pipes of a stopped node are still open"
+    assert "hello" in node.stdout
+
+
+def _target(fd: Path) -> str:
+    try:
+        return str(fd.readlink())
+    except OSError:
+        return ""
+
+
 def test_an_implementation_command_that_does_not_exist_fails_with_one_clear_line():
     nodes = Nodes(Implementation(name="ghost", commands={"sink": ("/nonexistent/zmq-node",)}))
     with pytest.raises(NodeFailure, match=r"cannot run '/nonexistent/zmq-node': No such file"):

@@ -155,6 +155,7 @@ class Node:
             with self._changed:
                 stream.data += chunk
                 self._changed.notify_all()
+        pipe.close()  # at end of file: a test run keeps its nodes for the report, not their descriptors
         with self._changed:
             stream.closed = True
             self._changed.notify_all()

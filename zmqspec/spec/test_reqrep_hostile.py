@@ -14,7 +14,7 @@ exchanges, plain and relaxed REQ), so no test writes it there.
 
 from __future__ import annotations
 
-import select
+import selectors
 import threading
 
 import pytest
@@ -99,9 +99,12 @@ def wait_printed(client, count: int, what: str) -> None:
 def first_request(peers: list[Zmtp], what: str) -> Zmtp:
     """The one of ``peers`` that a request reaches, within WAIT; the request must be [b'', b'one']."""
     deadline = Deadline(WAIT)
-    readable, _, _ = select.select([peer.conn for peer in peers], [], [], deadline.seconds)
+    with selectors.DefaultSelector() as waiting:  # not select.select: a long run's descriptors pass 1023
+        for peer in peers:
+            waiting.register(peer.conn, selectors.EVENT_READ, peer)
+        readable = waiting.select(deadline.seconds)
     assert readable, f"{what} reached neither server within {deadline.seconds:.0f} s"
-    peer = next(peer for peer in peers if peer.conn is readable[0])
+    peer = readable[0][0].data
     frames = peer.read_message()
     assert frames == [b"", b"one"], f"{what}: the server read {frames}"
     return peer
