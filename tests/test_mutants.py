@@ -38,9 +38,6 @@ import contextlib
 import json
 import threading
 import os
-import signal
-import subprocess
-import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
@@ -49,6 +46,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from inner import PYTEST, inner_env, run_inner
 from mutant_run import CRASH, DEADLINE  # how a failure says it is a deadline, or a node's crash
 from zmqspec.harness import DEADLINE_MARK, load_manifest, scaled
 
@@ -89,12 +87,10 @@ def run_spec(manifest: Path, out: Path, tests: list[str] | None = None, workers:
     if len(chosen) > 50:  # a long selection goes by file: argv stays short
         (out / "tests.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
         chosen = [f"@{out / 'tests.txt'}"]
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *(["-n", workers] if workers != "0" else []),
+    argv = [*PYTEST, "-q", *(["-n", workers] if workers != "0" else []),
             f"--hypothesis-seed={HYPOTHESIS_SEED}", f"--zmqspec-seed={NODE_SEED}", f"--impl={manifest}",
             f"--conformance-report={out}", *(["-p", "tests.mutant_run"] if catches else []), *chosen]
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "ZMQSPEC_MUTANT_TRACE")
-           and not key.startswith("PYTEST_XDIST")}
+    env = inner_env("ZMQSPEC_MUTANT_TRACE")
     env["XDG_CACHE_HOME"] = str(out / "cache")  # a mutant's failing examples stay out of hypothesis's database
     env["ZMQSPEC_HYPOTHESIS_PROFILE"] = HYPOTHESIS_PROFILE
     env["ZMQSPEC_MUTANT_CATCHES"] = ",".join(catches)
@@ -102,14 +98,7 @@ def run_spec(manifest: Path, out: Path, tests: list[str] | None = None, workers:
         trace.mkdir(parents=True, exist_ok=True)
         env["ZMQSPEC_MUTANT_TRACE"] = str(trace)
     began = time.monotonic()
-    run = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, start_new_session=True)
-    try:
-        output, _ = run.communicate(timeout=scaled(RUN_TIMEOUT))
-    except subprocess.TimeoutExpired:
-        os.killpg(run.pid, signal.SIGKILL)
-        output, _ = run.communicate()
-        pytest.fail(f"the run against {manifest} did not end within {scaled(RUN_TIMEOUT):.0f} s:\n{output[-4000:]}")
+    output = run_inner(argv, env=env, cwd=REPO, merge_stderr=True, deadline=RUN_TIMEOUT).stdout
     took = time.monotonic() - began
     report = out / "report.json"
     assert report.is_file(), f"the run against {manifest} wrote no report.json:\n{output[-4000:]}"
