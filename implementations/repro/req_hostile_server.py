@@ -13,6 +13,9 @@ It speaks ZMTP 3.0, or ZMTP/2.0 (RFC 15) to a stack that answers its signature w
                  (RR-22) the server answers 'one' with a reply whose envelope is broken, then a
                  good reply, in one write; libzmq's REQ closes the connection (protocol error) and
                  hands over nothing; a REQ may instead drop the bad reply and hand over the good
+  unasked        (RR-11, the cause of RR-24's gateway-unasked) a REQ connected to two servers sends
+                 'one'; the server not asked writes a reply first, then the asked one: libzmq's
+                 REQ hands over only the asked server's reply
   req-client     (RR-23, with --req-client) the req-client's line 'one' is answered twice in one
                  write; for the line 'two' it must print 'two', never the second reply to 'one'
   gateway-second (RR-24, with --gateway) the gateway's backend gets 'one' from a first client and
@@ -260,6 +263,31 @@ def broken(driver, name: str, frames: list) -> bool:
     return fine
 
 
+def unasked(driver) -> bool:
+    servers = [Server(), Server()]
+    req = driver("socket", type="REQ")["ok"]["socket"]
+    for server in servers:  # both connects first, then both handshakes: as the gateway does
+        driver("connect", socket=req, endpoint=server.endpoint)
+    for server in servers:
+        server.wait()
+    driver("send", socket=req, frames=hex_frames(b"one"))
+    with selectors.DefaultSelector() as waiting:
+        for server in servers:
+            waiting.register(server.conn, selectors.EVENT_READ, server)
+        readable = waiting.select(10)
+    assert readable, "the request reached neither server within 10 s"
+    asked = readable[0][0].data
+    asked.read_message(commands_only=False)
+    other = servers[1 - servers.index(asked)]
+    other.conn.sendall(message(b"", b"unasked reply"))
+    asked.conn.sendall(message(b"", b"reply one"))
+    reply = driver("recv", socket=req, timeout_ms=5000)
+    fine = got(reply) == repr([b"reply one"])
+    print(("ok" if fine else "DEVIATION") + f": unasked: a REQ connected to two servers handed over {got(reply)} "
+          f"(libzmq: [b'reply one']) [{asked.version}]")
+    return fine
+
+
 def req_client(command: str) -> bool:
     server = Server()
     client = Node(command, "--connect", server.endpoint)
@@ -354,7 +382,8 @@ def main() -> int:
                    late_reply(driver),
                    broken(driver, "no-delimiter", [b"no delimiter"]),
                    broken(driver, "address-first", [b"address", b"", b"body"]),
-                   broken(driver, "delimiter-only", [b""])]
+                   broken(driver, "delimiter-only", [b""]),
+                   unasked(driver)]
         if "--req-client" in nodes:
             results.append(req_client(nodes["--req-client"]))
         if "--gateway" in nodes:
