@@ -1,27 +1,49 @@
-"""RR-21 and RR-22 in driver lines: a stack's REQ (through its driver) against a ZMTP 3.0 server
-written by hand, which writes exactly the bytes of each case, in one write.
+"""RR-21 .. RR-24 in driver lines and node runs: a stack's REQ (through its driver), req-client and
+gateway against a server written by hand, which writes exactly the bytes of each case, in one write.
+It speaks ZMTP 3.0, or ZMTP/2.0 (RFC 15) to a stack that answers its signature with revision 1
+(JeroMQ 0.3.6), as the suite's server does (zmqspec/harness/zmtp.py, handshake_either).
 
-  second-reply   the server answers 'one' with two replies in ONE write; the REQ sends 'two';
-                 libzmq's REQ drops the second reply (queued before 'two' was sent) and hands
-                 over 'reply two'
+  second-reply   (RR-21) the server answers 'one' with two replies in ONE write; the REQ sends
+                 'two'; libzmq's REQ drops the second reply (queued before 'two' was sent) and
+                 hands over 'reply two'
+  late-reply     (RR-21) 'one' is answered, then after 'two' the server writes a late reply to 'one'
+                 and 'reply two' in one write: the REQ hands over the late one for 'two' (a plain
+                 REQ cannot tell them apart) and drops 'reply two', so 'three' gets 'reply three'
   no-delimiter, address-first, delimiter-only
-                 the server answers 'one' with a reply whose envelope is broken, then a good
-                 reply, in one write; libzmq's REQ closes the connection (protocol error) and
+                 (RR-22) the server answers 'one' with a reply whose envelope is broken, then a
+                 good reply, in one write; libzmq's REQ closes the connection (protocol error) and
                  hands over nothing; a REQ may instead drop the bad reply and hand over the good
+  unasked        (RR-11, the cause of RR-24's gateway-unasked) a REQ connected to two servers sends
+                 'one'; the server not asked writes a reply first, then the asked one: libzmq's
+                 REQ hands over only the asked server's reply
+  req-client     (RR-23, with --req-client) the req-client's line 'one' is answered twice in one
+                 write; for the line 'two' it must print 'two', never the second reply to 'one'
+  gateway-second (RR-24, with --gateway) the gateway's backend gets 'one' from a first client and
+                 two replies in one write; a second client's 'two' must not get the second reply
+  gateway-unasked
+                 (RR-24, with --gateway) two servers behind the gateway; the one not asked writes a
+                 reply first: it must not be relayed (RFC 28)
 
-Prints one line per case, "ok: ..." or "DEVIATION: ...", and exits 1 when any case deviates.
+Prints one line per case, "ok: ..." or "DEVIATION: ..." (the protocol the server spoke at the end,
+[ZMTP 3.0] or [ZMTP/2.0]), and exits 1 when any case deviates.
 
 usage (from the repository root, with the project's Python):
   python implementations/repro/req_hostile_server.py "implementations/zmq4/bin/zmq4node driver"
   python implementations/repro/req_hostile_server.py "python -m zmqspec driver"     (libzmq: all ok)
+  python implementations/repro/req_hostile_server.py DRIVER --req-client "CMD req-client" --gateway "CMD gateway"
+      (the node cases too; the gateway's clients are REQs of DRIVER)
 """
 import json
+import queue
+import selectors
 import shlex
 import socket
 import subprocess
 import sys
+import threading
 
 GREETING = b"\xff" + bytes(8) + b"\x7f" + b"\x03\x00" + b"NULL".ljust(20, b"\0") + b"\0" + bytes(31)
+ROUTER_ZMTP2 = 6  # RFC 15: the socket-type byte of a ZMTP/2.0 greeting
 
 
 def frame(body: bytes, more: bool = False, command: bool = False) -> bytes:
@@ -52,22 +74,93 @@ class Driver:
         self.p.wait(10)
 
 
+class Node:
+    """A node started with ``command`` plus ``args``; its output read by a thread (a stack whose
+    connect waits for the handshake prints its ready line only once the server has greeted), so
+    that every wait here has a deadline."""
+
+    def __init__(self, command: str, *args: str):
+        self.p = subprocess.Popen(shlex.split(command) + list(args), stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.ready = None
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next_line(self, what: str) -> str:
+        try:
+            line = self.lines.get(timeout=10)
+        except queue.Empty:
+            raise AssertionError(f"{what}: nothing printed within 10 s") from None
+        assert line is not None, f"{what}: the node ended"
+        return line
+
+    def wait_ready(self):
+        while self.ready is None:
+            line = self.next_line("the ready line")
+            if line.startswith("ZMQSPEC READY "):
+                self.ready = json.loads(line[len("ZMQSPEC READY "):])
+
+    def line(self, text: str):
+        self.p.stdin.write(text + "\n")
+        self.p.stdin.flush()
+
+    def received(self) -> str:
+        """The next line the node prints that holds 'RECEIVED: ' (the prompt '>> ' stripped)."""
+        while True:
+            line = self.next_line("a RECEIVED line")
+            if "RECEIVED: " in line:
+                return line[line.index("RECEIVED: "):].rstrip("\n")
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except BrokenPipeError:
+            pass
+        try:
+            self.p.wait(5)
+        except subprocess.TimeoutExpired:
+            self.p.terminate()
+            self.p.wait(5)
+
+
 class Server:
-    """Listen; the REQ connects; greet (ROUTER) and read its greeting and READY in a thread-free
-    order that also suits a connect that waits for the handshake: greet first, read after."""
+    """Listen; the REQ connects; greet (ROUTER) and read its greeting in a thread, so that a
+    connect that waits for the handshake is answered. ZMTP 3.0, or ZMTP/2.0 to a peer that
+    answers the signature with revision 1."""
 
     def __init__(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(10)
         self.endpoint = "tcp://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.version = None
+        self.thread = threading.Thread(target=self.accept)
+        self.thread.start()
 
     def accept(self):
         self.conn, _ = self.listener.accept()
         self.conn.settimeout(10)
-        ready = b"\x05READY" + b"\x0bSocket-Type" + (6).to_bytes(4, "big") + b"ROUTER"
-        self.conn.sendall(GREETING + frame(ready, command=True))
-        self.read(64)
-        self.read_message()  # its READY (a command: skipped) and then nothing: read_message skips
+        self.conn.sendall(GREETING[:10])
+        signature = self.read(11)
+        if signature[10] >= 3:
+            ready = b"\x05READY" + b"\x0bSocket-Type" + (6).to_bytes(4, "big") + b"ROUTER"
+            self.conn.sendall(GREETING[10:] + frame(ready, command=True))
+            self.read(53)
+            self.read_message()  # its READY (a command: skipped)
+            self.version = "ZMTP 3.0"
+        else:
+            self.conn.sendall(bytes([1, ROUTER_ZMTP2]) + frame(b""))  # revision 1, ROUTER, empty identity
+            self.read(1)  # its socket type
+            self.read_message(commands_only=False)  # its identity frame
+            self.version = "ZMTP/2.0"
+
+    def wait(self):
+        self.thread.join(10)
+        assert self.version, "no connection and handshake within 10 s"
 
     def read(self, n: int) -> bytes:
         data = b""
@@ -113,11 +206,8 @@ def got(reply) -> str:
 
 def open_req(driver, server):
     req = driver("socket", type="REQ")["ok"]["socket"]
-    import threading
-    t = threading.Thread(target=server.accept)
-    t.start()
     driver("connect", socket=req, endpoint=server.endpoint)
-    t.join(10)
+    server.wait()
     return req
 
 
@@ -133,8 +223,29 @@ def second_reply(driver) -> bool:
     server.conn.sendall(message(b"", b"reply two"))
     second = driver("recv", socket=req, timeout_ms=5000)
     fine = got(second) == repr([b"reply two"])
-    print(("ok" if fine else "DEVIATION") + f": second-reply: the reply to 'one' was {got(first)}, "
-          f"to 'two' {got(second)} (libzmq: [b'reply two'])")
+    print(("ok" if fine else "DEVIATION") + f": second-reply: the reply to 'one' was "
+          f"{got(first)}, to 'two' {got(second)} (libzmq: [b'reply two']) [{server.version}]")
+    return fine
+
+
+def late_reply(driver) -> bool:
+    server = Server()
+    req = open_req(driver, server)
+    driver("send", socket=req, frames=hex_frames(b"one"))
+    server.read_message(commands_only=False)
+    server.conn.sendall(message(b"", b"reply one"))
+    driver("recv", socket=req, timeout_ms=5000)
+    driver("send", socket=req, frames=hex_frames(b"two"))
+    server.read_message(commands_only=False)
+    server.conn.sendall(message(b"", b"late reply to one") + message(b"", b"reply two"))
+    second = driver("recv", socket=req, timeout_ms=5000)
+    driver("send", socket=req, frames=hex_frames(b"three"))
+    server.read_message(commands_only=False)
+    server.conn.sendall(message(b"", b"reply three"))
+    third = driver("recv", socket=req, timeout_ms=5000)
+    fine = got(third) == repr([b"reply three"])
+    print(("ok" if fine else "DEVIATION") + f": late-reply: the reply to 'two' was {got(second)}, to 'three' "
+          f"{got(third)} (libzmq: [b'late reply to one'], then [b'reply three']) [{server.version}]")
     return fine
 
 
@@ -147,18 +258,136 @@ def broken(driver, name: str, frames: list) -> bool:
     reply = driver("recv", socket=req, timeout_ms=3000)
     closed = server.closed()
     fine = got(reply) == repr([b"good reply"]) or ("ok" not in reply and reply["error"]["errno"] == "EAGAIN" and closed)
-    print(("ok" if fine else "DEVIATION") + f": {name}: the REQ's recv gave {got(reply)}; connection closed by "
-          f"the REQ: {closed} (libzmq: EAGAIN, closed)")
+    print(("ok" if fine else "DEVIATION") + f": {name}: the REQ's recv gave {got(reply)}; "
+          f"connection closed by the REQ: {closed} (libzmq: EAGAIN, closed) [{server.version}]")
+    return fine
+
+
+def unasked(driver) -> bool:
+    servers = [Server(), Server()]
+    req = driver("socket", type="REQ")["ok"]["socket"]
+    for server in servers:  # both connects first, then both handshakes: as the gateway does
+        driver("connect", socket=req, endpoint=server.endpoint)
+    for server in servers:
+        server.wait()
+    driver("send", socket=req, frames=hex_frames(b"one"))
+    with selectors.DefaultSelector() as waiting:
+        for server in servers:
+            waiting.register(server.conn, selectors.EVENT_READ, server)
+        readable = waiting.select(10)
+    assert readable, "the request reached neither server within 10 s"
+    asked = readable[0][0].data
+    asked.read_message(commands_only=False)
+    other = servers[1 - servers.index(asked)]
+    other.conn.sendall(message(b"", b"unasked reply"))
+    asked.conn.sendall(message(b"", b"reply one"))
+    reply = driver("recv", socket=req, timeout_ms=5000)
+    fine = got(reply) == repr([b"reply one"])
+    print(("ok" if fine else "DEVIATION") + f": unasked: a REQ connected to two servers handed over {got(reply)} "
+          f"(libzmq: [b'reply one']) [{asked.version}]")
+    return fine
+
+
+def req_client(command: str) -> bool:
+    server = Server()
+    client = Node(command, "--connect", server.endpoint)
+    try:
+        server.wait()
+        client.wait_ready()
+        client.line("one")
+        server.read_message(commands_only=False)
+        server.conn.sendall(message(b"", b"S,one") + message(b"", b"S,unasked"))
+        first = client.received()
+        client.line("two")
+        server.read_message(commands_only=False)
+        server.conn.sendall(message(b"", b"S,two"))
+        second = client.received()
+    finally:
+        client.close()
+    fine = second == "RECEIVED: two FROM S"
+    print(("ok" if fine else "DEVIATION") + f": req-client: printed {first!r} for 'one', "
+          f"{second!r} for 'two' (libzmq: 'RECEIVED: two FROM S') [{server.version}]")
+    return fine
+
+
+def gateway_second(driver, command: str) -> bool:
+    server = Server()
+    gateway = Node(command, "--backend-connect", server.endpoint)
+    try:
+        server.wait()
+        gateway.wait_ready()
+        clients = []
+        for _ in range(2):
+            client = driver("socket", type="REQ")["ok"]["socket"]
+            driver("connect", socket=client, endpoint=gateway.ready["frontend"][0])
+            clients.append(client)
+        driver("send", socket=clients[0], frames=hex_frames(b"one"))
+        server.read_message(commands_only=False)
+        server.conn.sendall(message(b"", b"reply one") + message(b"", b"second reply to one"))
+        first = driver("recv", socket=clients[0], timeout_ms=5000)
+        driver("send", socket=clients[1], frames=hex_frames(b"two"))
+        server.read_message(commands_only=False)
+        server.conn.sendall(message(b"", b"reply two"))
+        second = driver("recv", socket=clients[1], timeout_ms=5000)
+    finally:
+        gateway.close()
+    fine = got(second) != repr([b"second reply to one"]) and "ok" in second
+    print(("ok" if fine else "DEVIATION") + f": gateway-second: client 1 got {got(first)}, "
+          f"client 2 got {got(second)} for 'two' (libzmq: [b'reply two']) [{server.version}]")
+    return fine
+
+
+def gateway_unasked(driver, command: str) -> bool:
+    servers = [Server(), Server()]
+    gateway = Node(command, *[a for s in servers for a in ("--backend-connect", s.endpoint)])
+    try:
+        for server in servers:
+            server.wait()
+        gateway.wait_ready()
+        client = driver("socket", type="REQ")["ok"]["socket"]
+        driver("connect", socket=client, endpoint=gateway.ready["frontend"][0])
+        driver("send", socket=client, frames=hex_frames(b"one"))
+        with selectors.DefaultSelector() as waiting:
+            for server in servers:
+                waiting.register(server.conn, selectors.EVENT_READ, server)
+            readable = waiting.select(10)
+        assert readable, "the request reached neither server within 10 s"
+        asked = readable[0][0].data
+        asked.read_message(commands_only=False)
+        other = servers[1 - servers.index(asked)]
+        other.conn.sendall(message(b"", b"unasked reply"))
+        asked.conn.sendall(message(b"", b"reply one"))
+        reply = driver("recv", socket=client, timeout_ms=5000)
+    finally:
+        gateway.close()
+    fine = got(reply) == repr([b"reply one"])
+    print(("ok" if fine else "DEVIATION") + f": gateway-unasked: the client got {got(reply)} "
+          f"(libzmq: [b'reply one']) [{asked.version}]")
     return fine
 
 
 def main() -> int:
-    driver = Driver(sys.argv[1])
+    args = sys.argv[1:]
+    if not args or args[0] in ("-h", "--help") or len(args) % 2 != 1:
+        print(__doc__)
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    nodes = dict(zip(args[1::2], args[2::2]))
+    unknown = set(nodes) - {"--req-client", "--gateway"}
+    if unknown:
+        print(f"req_hostile_server.py: unknown option {sorted(unknown)[0]}", file=sys.stderr)
+        return 2
+    driver = Driver(args[0])
     try:
         results = [second_reply(driver),
+                   late_reply(driver),
                    broken(driver, "no-delimiter", [b"no delimiter"]),
                    broken(driver, "address-first", [b"address", b"", b"body"]),
-                   broken(driver, "delimiter-only", [b""])]
+                   broken(driver, "delimiter-only", [b""]),
+                   unasked(driver)]
+        if "--req-client" in nodes:
+            results.append(req_client(nodes["--req-client"]))
+        if "--gateway" in nodes:
+            results += [gateway_second(driver, nodes["--gateway"]), gateway_unasked(driver, nodes["--gateway"])]
     finally:
         driver.close()
     return 0 if all(results) else 1
