@@ -384,7 +384,7 @@ func run(name string, body func() error) {
 // publish (sink's KILL, sync-pub's END, weather-pub --count) would lose it and leave its peers
 // waiting for ever. This reads zmq4's private queue (see lingering.go); listed in DEVIATIONS.md.
 func flushPub(s zmq4.Socket) {
-	deadline := time.Now().Add(time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for calm := 0; calm < 2 && time.Now().Before(deadline); {
 		// twice empty, 5 ms apart: the writer takes a message off the queue a moment before it
 		// starts writing it
