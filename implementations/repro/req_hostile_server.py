@@ -263,13 +263,9 @@ def broken(driver, name: str, frames: list) -> bool:
     return fine
 
 
-def unasked(driver) -> bool:
-    servers = [Server(), Server()]
-    req = driver("socket", type="REQ")["ok"]["socket"]
-    for server in servers:  # both connects first, then both handshakes: as the gateway does
-        driver("connect", socket=req, endpoint=server.endpoint)
-    for server in servers:
-        server.wait()
+def ask_one_answer_from_both(driver, req: str, servers: list) -> tuple:
+    """The driver's REQ ``req`` sends 'one'; the server it reached is the asked one. The other server
+    writes a reply first, then the asked one answers; returns (the asked server, the REQ's receive)."""
     driver("send", socket=req, frames=hex_frames(b"one"))
     with selectors.DefaultSelector() as waiting:
         for server in servers:
@@ -281,7 +277,17 @@ def unasked(driver) -> bool:
     other = servers[1 - servers.index(asked)]
     other.conn.sendall(message(b"", b"unasked reply"))
     asked.conn.sendall(message(b"", b"reply one"))
-    reply = driver("recv", socket=req, timeout_ms=5000)
+    return asked, driver("recv", socket=req, timeout_ms=5000)
+
+
+def unasked(driver) -> bool:
+    servers = [Server(), Server()]
+    req = driver("socket", type="REQ")["ok"]["socket"]
+    for server in servers:  # both connects first, then both handshakes: as the gateway does
+        driver("connect", socket=req, endpoint=server.endpoint)
+    for server in servers:
+        server.wait()
+    asked, reply = ask_one_answer_from_both(driver, req, servers)
     fine = got(reply) == repr([b"reply one"])
     print(("ok" if fine else "DEVIATION") + f": unasked: a REQ connected to two servers handed over {got(reply)} "
           f"(libzmq: [b'reply one']) [{asked.version}]")
@@ -346,18 +352,7 @@ def gateway_unasked(driver, command: str) -> bool:
         gateway.wait_ready()
         client = driver("socket", type="REQ")["ok"]["socket"]
         driver("connect", socket=client, endpoint=gateway.ready["frontend"][0])
-        driver("send", socket=client, frames=hex_frames(b"one"))
-        with selectors.DefaultSelector() as waiting:
-            for server in servers:
-                waiting.register(server.conn, selectors.EVENT_READ, server)
-            readable = waiting.select(10)
-        assert readable, "the request reached neither server within 10 s"
-        asked = readable[0][0].data
-        asked.read_message(commands_only=False)
-        other = servers[1 - servers.index(asked)]
-        other.conn.sendall(message(b"", b"unasked reply"))
-        asked.conn.sendall(message(b"", b"reply one"))
-        reply = driver("recv", socket=client, timeout_ms=5000)
+        asked, reply = ask_one_answer_from_both(driver, client, servers)
     finally:
         gateway.close()
     fine = got(reply) == repr([b"reply one"])
