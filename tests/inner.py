@@ -4,6 +4,7 @@ run's choices or outlive its deadline."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -49,3 +50,21 @@ def run_inner(argv: list[str] | tuple[str, ...], *, env: dict[str, str] | None =
         stdout, stderr = proc.communicate()
         pytest.fail(f"{' '.join(argv)} was still running after {scaled(deadline):.0f} s\n{stdout[-3000:]}")
     return subprocess.CompletedProcess(argv, proc.returncode, stdout, "" if merge_stderr else stderr)
+
+
+SPEC_COLLECTION = "spec-collection"  # the xdist group of the tests that use collect_spec's result
+INNER_SUITES = ROOT / "tests" / "inner_suites"
+
+
+def collect_spec(folder: Path) -> dict[str, list[str]]:
+    """Every test of the specification as a collect-only pytest run of zmqspec/spec finds it: its test
+    id, named from the spec package as xfails entries name it (``test_reqrep.py::test_x``) -> the
+    catalogue ids its ``spec`` markers give it (written by inner_suites/spec_ids_dump.py into
+    ``folder``). It imports the whole specification: about a second of CPU."""
+    dump = folder / "spec-ids.json"
+    done = run_inner([*PYTEST, "--collect-only", "-q", "-p", "spec_ids_dump", "zmqspec/spec"],
+                     env=inner_env(PYTHONPATH=str(INNER_SUITES), SPEC_IDS_DUMP=str(dump)), merge_stderr=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    tagged = json.loads(dump.read_text())
+    assert len(tagged) > 400, f"only {len(tagged)} tests collected\n{done.stdout[-2000:]}"
+    return {nodeid.removeprefix("zmqspec/spec/"): ids for nodeid, ids in tagged.items()}

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 IMPLS = "tests/impls"
 SAMPLES = f"{IMPLS}/suite"
 RUN_DEADLINE = 150.0
+# The tests that read the module-scoped runs below: one xdist worker makes each run once for all of them.
+SAMPLE_RUNS = pytest.mark.xdist_group("conformance-sample-runs")
 
 
 @dataclass
@@ -90,6 +92,7 @@ def graded_run(tmp_path_factory) -> Run:
                       report_dir=tmp_path_factory.mktemp("graded"))
 
 
+@SAMPLE_RUNS
 def test_another_implementation_is_named_in_the_header_and_the_report(renamed_run):
     """A manifest's name, version and path, and its driver's hello, are shown in the session
     header and recorded in report.json; every test the run passed reaches the report."""
@@ -118,6 +121,7 @@ def test_another_implementation_is_named_in_the_header_and_the_report(renamed_ru
     assert "| RR-2 | A client (REQ) connected to k servers" in table and "| pass |" in table, table[:2000]
 
 
+@SAMPLE_RUNS
 def test_each_test_gets_a_graded_verdict_and_each_id_the_worst_of_its_tests(graded_run):
     """pass, non-strict (a SHOULD not met), fail, xfail (listed by the implementer), XPASS
     (listed, but passes: verdict pass), not provided (a role or the driver missing) and
@@ -149,6 +153,7 @@ def test_each_test_gets_a_graded_verdict_and_each_id_the_worst_of_its_tests(grad
     assert "verdict_samples.py .nFxX--s" in run.stdout, "the progress letters: n non-strict, - not provided"
 
 
+@SAMPLE_RUNS
 def test_an_xfails_entry_that_matches_no_test_gives_a_warning_naming_its_line(graded_run):
     """The manifest's xfails file is read (its reasons are shown) and its stale entry ZZ-99
     is reported with the file and line, without failing the run for it."""
@@ -299,6 +304,7 @@ def test_a_test_needing_a_transport_the_driver_does_not_list_is_skipped_with_the
     assert "ipc is not among the transports" in skipped["message"], skipped
 
 
+@SAMPLE_RUNS
 def test_reports_merge_into_a_matrix_worst_implementation_first(renamed_run, graded_run, tmp_path):
     """python -m zmqspec report puts implementations in columns (the failing one first),
     catalogue ids in rows, a summary row last, and exits 1 because one implementation fails."""

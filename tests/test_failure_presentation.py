@@ -18,7 +18,8 @@ from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
 
 from inner import PYTEST, run_inner
 
-pytestmark = pytest.mark.meta
+# Every test reads the one failing run of the module-scoped fixture: one xdist worker makes it for all.
+pytestmark = [pytest.mark.meta, pytest.mark.xdist_group("failure-presentation-run")]
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANT = ROOT / "mutants" / "rep-one-space" / "manifest.toml"
