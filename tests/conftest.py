@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inner import collect_spec
+from inner import collect_spec, once_per_run, run_folder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,6 +53,6 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 @pytest.fixture(scope="session")
 def spec_collection(tmp_path_factory) -> dict[str, list[str]]:
-    """Every test of the specification -> its catalogue ids (:func:`inner.collect_spec`). Its users
-    share the xdist group ``inner.SPEC_COLLECTION``, so a run makes it once."""
-    return collect_spec(tmp_path_factory.mktemp("spec-collection"))
+    """Every test of the specification -> its catalogue ids (:func:`inner.collect_spec`), collected
+    once in a run (:func:`inner.once_per_run`)."""
+    return once_per_run(run_folder(tmp_path_factory), "spec-collection", collect_spec)

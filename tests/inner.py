@@ -4,12 +4,14 @@ run's choices or outlive its deadline."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -52,7 +54,6 @@ def run_inner(argv: list[str] | tuple[str, ...], *, env: dict[str, str] | None =
     return subprocess.CompletedProcess(argv, proc.returncode, stdout, "" if merge_stderr else stderr)
 
 
-SPEC_COLLECTION = "spec-collection"  # the xdist group of the tests that use collect_spec's result
 INNER_SUITES = ROOT / "tests" / "inner_suites"
 
 
@@ -68,3 +69,27 @@ def collect_spec(folder: Path) -> dict[str, list[str]]:
     tagged = json.loads(dump.read_text())
     assert len(tagged) > 400, f"only {len(tagged)} tests collected\n{done.stdout[-2000:]}"
     return {nodeid.removeprefix("zmqspec/spec/"): ids for nodeid, ids in tagged.items()}
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder: the one xdist's workers' folders (``popen-gwN``) share."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def once_per_run(root: Path, name: str, make: Callable[[Path], Any]) -> Any:
+    """``make(folder)``'s value (JSON), made once for everyone who asks with the same ``root`` and
+    ``name``: the first makes it while it holds an exclusive lock on a file in ``root``, and writes it
+    there; the others wait for the lock and read it. With ``root`` the :func:`run_folder`, that is
+    once in a run however many xdist workers ask: for the fixtures whose inner run costs a second or
+    more and that tests on several workers read."""
+    made = root / f"once-{name}.json"
+    with open(root / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if made.exists():
+            return json.loads(made.read_text())
+        folder = root / f"once-{name}"
+        folder.mkdir(exist_ok=True)
+        value = make(folder)
+        made.write_text(json.dumps(value))
+        return value

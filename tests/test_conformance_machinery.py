@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jsonschema
@@ -21,7 +21,7 @@ import pytest
 from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
-from inner import PYTEST, run_inner
+from inner import PYTEST, once_per_run, run_folder, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -29,8 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 IMPLS = "tests/impls"
 SAMPLES = f"{IMPLS}/suite"
 RUN_DEADLINE = 150.0
-# The tests that read the module-scoped runs below: one xdist worker makes each run once for all of them.
-SAMPLE_RUNS = pytest.mark.xdist_group("conformance-sample-runs")
 
 
 @dataclass
@@ -77,22 +75,32 @@ def only_with_the_reference(implementation):
         pytest.skip("a self-test of the harness: it runs when the reference implementation is under test")
 
 
+def shared_run(tmp_path_factory, name: str, *args: str) -> Run:
+    """``run_pytest(*args)`` with a report, made once in a run for every worker that asks
+    (:func:`inner.once_per_run`): several tests read each of these runs."""
+    def make(folder: Path) -> dict:
+        run = run_pytest(*args, report_dir=folder)
+        return {**asdict(run), "report_dir": str(folder)}
+
+    made = once_per_run(run_folder(tmp_path_factory), name, make)
+    return Run(**{**made, "args": tuple(made["args"]), "report_dir": Path(made["report_dir"])})
+
+
 @pytest.fixture(scope="module")
 def renamed_run(tmp_path_factory) -> Run:
     """The reference nodes as 'renamed-reference 9.9.9', two behaviours (a run under xdist reaches its
     report whole: test_plugin's seed test)."""
-    return run_pytest("--impl", f"{IMPLS}/renamed.toml", "--spec", "RR-2", "--spec", "PP-1",
-                      report_dir=tmp_path_factory.mktemp("renamed"))
+    return shared_run(tmp_path_factory, "renamed-run", "--impl", f"{IMPLS}/renamed.toml", "--spec", "RR-2",
+                      "--spec", "PP-1")
 
 
 @pytest.fixture(scope="module")
 def graded_run(tmp_path_factory) -> Run:
     """Sample tests with known outcomes, on an implementation with two roles and an xfails file."""
-    return run_pytest("--impl", f"{IMPLS}/partial.toml", f"{SAMPLES}/verdict_samples.py",
-                      report_dir=tmp_path_factory.mktemp("graded"))
+    return shared_run(tmp_path_factory, "graded-run", "--impl", f"{IMPLS}/partial.toml",
+                      f"{SAMPLES}/verdict_samples.py")
 
 
-@SAMPLE_RUNS
 def test_another_implementation_is_named_in_the_header_and_the_report(renamed_run):
     """A manifest's name, version and path, and its driver's hello, are shown in the session
     header and recorded in report.json; every test the run passed reaches the report."""
@@ -121,7 +129,6 @@ def test_another_implementation_is_named_in_the_header_and_the_report(renamed_ru
     assert "| RR-2 | A client (REQ) connected to k servers" in table and "| pass |" in table, table[:2000]
 
 
-@SAMPLE_RUNS
 def test_each_test_gets_a_graded_verdict_and_each_id_the_worst_of_its_tests(graded_run):
     """pass, non-strict (a SHOULD not met), fail, xfail (listed by the implementer), XPASS
     (listed, but passes: verdict pass), not provided (a role or the driver missing) and
@@ -153,7 +160,6 @@ def test_each_test_gets_a_graded_verdict_and_each_id_the_worst_of_its_tests(grad
     assert "verdict_samples.py .nFxX--s" in run.stdout, "the progress letters: n non-strict, - not provided"
 
 
-@SAMPLE_RUNS
 def test_an_xfails_entry_that_matches_no_test_gives_a_warning_naming_its_line(graded_run):
     """The manifest's xfails file is read (its reasons are shown) and its stale entry ZZ-99
     is reported with the file and line, without failing the run for it."""
@@ -304,7 +310,6 @@ def test_a_test_needing_a_transport_the_driver_does_not_list_is_skipped_with_the
     assert "ipc is not among the transports" in skipped["message"], skipped
 
 
-@SAMPLE_RUNS
 def test_reports_merge_into_a_matrix_worst_implementation_first(renamed_run, graded_run, tmp_path):
     """python -m zmqspec report puts implementations in columns (the failing one first),
     catalogue ids in rows, a summary row last, and exits 1 because one implementation fails."""

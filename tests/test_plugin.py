@@ -19,7 +19,7 @@ import pytest
 
 from zmqspec.conformance.catalogue import scan_file
 
-from inner import PYTEST, SPEC_COLLECTION, run_inner
+from inner import PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -132,7 +132,6 @@ def test_spec_leaves_out_the_modules_that_do_not_test_the_id_without_importing_t
     assert "ERROR collecting" not in done.stdout and "UnmatchedXfail" not in done.stdout, shown(done)
 
 
-@pytest.mark.xdist_group(SPEC_COLLECTION)
 def test_every_module_the_catalogue_scan_leaves_out_for_an_id_holds_no_test_pytest_tags_with_it(spec_collection):
     """``--spec`` leaves out a module when the catalogue's scan (:mod:`ast`, no import) finds none of
     the wanted ids in it; so for every test of the specification, each id pytest's markers give it

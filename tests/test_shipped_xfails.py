@@ -12,8 +12,6 @@ import pytest
 from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
 from zmqspec.conformance.xfails import CATALOGUE_ID, load
 
-from inner import SPEC_COLLECTION
-
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +24,6 @@ def spec_tests(spec_collection) -> list[str]:
     return list(spec_collection)
 
 
-@pytest.mark.xdist_group(SPEC_COLLECTION)
 @pytest.mark.parametrize("path", XFAILS, ids=[path.parent.name for path in XFAILS])
 def test_every_entry_of_a_shipped_xfails_file_names_a_test_or_an_id(path, spec_tests):
     known = {behaviour.id for behaviour in read_catalogue(CATALOGUE)}

@@ -267,22 +267,9 @@ class XdistHooks:
     that ``-p no:xdist`` (or no xdist at all) runs normally."""
 
     @staticmethod
-    def pytest_configure(config: pytest.Config) -> None:
-        """Under ``-n``, xdist's ``loadgroup`` instead of its ``load`` unless ``--dist`` was given: the
-        same load balancing, except that the tests marked ``xdist_group`` with one name run on one
-        worker, so that a costly module- or session-scoped fixture they share is made once in a run
-        rather than once on every worker that gets one of them. A worker is told by the controller."""
-        if _is_worker(config):
-            config.option.loadgroup = config.option.loadgroup or config.workerinput.get("zmqspec_dist") == "loadgroup"
-        elif config.option.dist == "load" and not any(arg.startswith("--dist") for arg in config.invocation_params.args):
-            config.option.dist = "loadgroup"
-
-    @staticmethod
     def pytest_configure_node(node) -> None:
-        """Every worker seeds its tests' nodes from the controller's run seed, and learns its
-        distribution mode."""
+        """Every worker seeds its tests' nodes from the controller's run seed."""
         node.workerinput["zmqspec_seed"] = node.config.stash[SETTINGS_KEY].seed
-        node.workerinput["zmqspec_dist"] = node.config.option.dist
 
     @staticmethod
     def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
@@ -318,7 +305,6 @@ MARKERS = (
     "contract: the node contract (docs/contract.md)",
     "meta: tests of the harness itself, not of ZeroMQ",
     "slow: takes more than a couple of seconds",
-    "xdist_group(name): tests that share a costly fixture, run by one xdist worker (known without xdist too)",
 )
 TIMEOUT_INI = "timeout"  # pytest-timeout's ini key, which the checkout's pyproject.toml sets
 
