@@ -21,7 +21,7 @@ import pytest
 from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
-from inner import PYTEST, once_per_run, run_folder, run_inner
+from inner import PLAIN_PYTEST, once_per_run, run_folder, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -61,7 +61,7 @@ class Run:
 
 def run_pytest(*args: str, report_dir: Path | None = None, deadline: float = RUN_DEADLINE) -> Run:
     """pytest in a subprocess from the repository root; never outlives ``deadline``."""
-    argv = [*PYTEST, *args]
+    argv = [*PLAIN_PYTEST, *args]
     if report_dir is not None:
         argv += ["--conformance-report", str(report_dir)]
     started = time.monotonic()

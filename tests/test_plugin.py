@@ -19,7 +19,7 @@ import pytest
 
 from zmqspec.conformance.catalogue import scan_file
 
-from inner import PYTEST, run_inner
+from inner import PLAIN_PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -29,7 +29,7 @@ INNER = Path(__file__).resolve().parent / "inner_suites"
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess:
     """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
-    return run_inner([*PYTEST, *args], merge_stderr=True)
+    return run_inner([*PLAIN_PYTEST, *args], merge_stderr=True)
 
 
 def shown(done: subprocess.CompletedProcess) -> str:
