@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from inner import collect_spec, once_per_run, run_folder
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--mutants", action="store_true", default=bool(os.environ.get("ZMQSPEC_MUTANTS")),
@@ -46,3 +48,11 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if not mutants_wanted(config):
         return "zmqspec: the mutation tests (tests/test_mutants.py) are left out; --mutants runs them"
     return None
+
+
+
+@pytest.fixture(scope="session")
+def spec_collection(tmp_path_factory) -> dict[str, list[str]]:
+    """Every test of the specification -> its catalogue ids (:func:`inner.collect_spec`), collected
+    once in a run (:func:`inner.once_per_run`)."""
+    return once_per_run(run_folder(tmp_path_factory), "spec-collection", collect_spec)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 
-from inner import PYTEST, inner_env, run_inner
+from inner import PLAIN_PYTEST, inner_env, run_inner
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTLY = 5.0
@@ -72,7 +72,7 @@ def test_a_zmqspec_command_given_a_bad_option_exits_2_with_one_line(args, needle
 
 
 def pytest_run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return run([*PYTEST, "-q", *args,
+    return run([*PLAIN_PYTEST, "-q", *args,
                 "zmqspec/spec/test_reqrep.py", "--spec", "RR-1"], env)
 
 

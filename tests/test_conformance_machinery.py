@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jsonschema
@@ -21,7 +21,7 @@ import pytest
 from zmqspec.conformance.report import SCHEMA
 from zmqspec.harness.deadline import scaled
 
-from inner import PYTEST, run_inner
+from inner import PLAIN_PYTEST, once_per_run, run_folder, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -61,7 +61,7 @@ class Run:
 
 def run_pytest(*args: str, report_dir: Path | None = None, deadline: float = RUN_DEADLINE) -> Run:
     """pytest in a subprocess from the repository root; never outlives ``deadline``."""
-    argv = [*PYTEST, *args]
+    argv = [*PLAIN_PYTEST, *args]
     if report_dir is not None:
         argv += ["--conformance-report", str(report_dir)]
     started = time.monotonic()
@@ -75,19 +75,30 @@ def only_with_the_reference(implementation):
         pytest.skip("a self-test of the harness: it runs when the reference implementation is under test")
 
 
+def shared_run(tmp_path_factory, name: str, *args: str) -> Run:
+    """``run_pytest(*args)`` with a report, made once in a run for every worker that asks
+    (:func:`inner.once_per_run`): several tests read each of these runs."""
+    def make(folder: Path) -> dict:
+        run = run_pytest(*args, report_dir=folder)
+        return {**asdict(run), "report_dir": str(folder)}
+
+    made = once_per_run(run_folder(tmp_path_factory), name, make)
+    return Run(**{**made, "args": tuple(made["args"]), "report_dir": Path(made["report_dir"])})
+
+
 @pytest.fixture(scope="module")
 def renamed_run(tmp_path_factory) -> Run:
     """The reference nodes as 'renamed-reference 9.9.9', two behaviours (a run under xdist reaches its
     report whole: test_plugin's seed test)."""
-    return run_pytest("--impl", f"{IMPLS}/renamed.toml", "--spec", "RR-2", "--spec", "PP-1",
-                      report_dir=tmp_path_factory.mktemp("renamed"))
+    return shared_run(tmp_path_factory, "renamed-run", "--impl", f"{IMPLS}/renamed.toml", "--spec", "RR-2",
+                      "--spec", "PP-1")
 
 
 @pytest.fixture(scope="module")
 def graded_run(tmp_path_factory) -> Run:
     """Sample tests with known outcomes, on an implementation with two roles and an xfails file."""
-    return run_pytest("--impl", f"{IMPLS}/partial.toml", f"{SAMPLES}/verdict_samples.py",
-                      report_dir=tmp_path_factory.mktemp("graded"))
+    return shared_run(tmp_path_factory, "graded-run", "--impl", f"{IMPLS}/partial.toml",
+                      f"{SAMPLES}/verdict_samples.py")
 
 
 def test_another_implementation_is_named_in_the_header_and_the_report(renamed_run):

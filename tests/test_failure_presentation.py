@@ -16,7 +16,7 @@ import pytest
 
 from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
 
-from inner import PYTEST, run_inner
+from inner import PLAIN_PYTEST, once_per_run, run_folder, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -30,10 +30,14 @@ def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def failure() -> str:
-    done = run([*PYTEST, "-q", "--impl", str(MUTANT), TEST])
-    assert done.returncode == 1, done.stdout + done.stderr
-    return done.stdout
+def failure(tmp_path_factory) -> str:
+    """The terminal output of one failing run, made once in a run for every worker that asks."""
+    def make(folder: Path) -> str:
+        done = run([*PLAIN_PYTEST, "-q", "--impl", str(MUTANT), TEST])
+        assert done.returncode == 1, done.stdout + done.stderr
+        return done.stdout
+
+    return once_per_run(run_folder(tmp_path_factory), "failure-presentation", make)
 
 
 @pytest.mark.slow

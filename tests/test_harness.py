@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -245,3 +246,24 @@ def test_a_node_of_a_role_with_a_seed_option_is_seeded_from_the_scenario_and_its
     finally:
         for made in (first, again, unseeded):
             made.stop_all()
+
+
+def test_a_vacant_tcp_endpoint_refuses_connections_and_other_binds_until_released():
+    """``Nodes.vacant_tcp_endpoint``: while the scenario holds it, a connect there is refused and
+    nobody else can bind the port (so no other node of the run turns up there); once released it
+    can be bound and listened on."""
+    nodes = Nodes(reference())
+    try:
+        endpoint = nodes.vacant_tcp_endpoint()
+        port = int(endpoint.rsplit(":", 1)[1])
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=5)
+        with socket.socket() as other, pytest.raises(OSError, match="in use"):
+            other.bind(("127.0.0.1", port))
+        assert nodes.release(endpoint) == endpoint
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", port))
+            server.listen()
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    finally:
+        nodes.stop_all()

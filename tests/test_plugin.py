@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 
-from inner import PYTEST, run_inner
+from zmqspec.conformance.catalogue import scan_file
+
+from inner import PLAIN_PYTEST, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -27,7 +29,7 @@ INNER = Path(__file__).resolve().parent / "inner_suites"
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess:
     """pytest from the checkout with the outer run's settings removed; never outlives its deadline."""
-    return run_inner([*PYTEST, *args], merge_stderr=True)
+    return run_inner([*PLAIN_PYTEST, *args], merge_stderr=True)
 
 
 def shown(done: subprocess.CompletedProcess) -> str:
@@ -111,3 +113,33 @@ def test_a_run_told_not_to_write_bytecode_keeps_it_under_a_prefix_in_the_temp_di
     assert chosen == {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": "/elsewhere"}
     allowed: dict[str, str] = {}
     assert keep_bytecode_outside_the_tree(allowed) is None and allowed == {}
+
+
+def test_spec_leaves_out_the_modules_that_do_not_test_the_id_without_importing_them(tmp_path):
+    """``--spec RR-1`` on a folder: the module tagged RR-1 is collected; a module none of whose tests
+    checks RR-1 is not even imported (its failing import is no collection error), and an xfails entry
+    that names it is not reported as stale."""
+    (tmp_path / "test_wanted.py").write_text(
+        "import pytest\n\n@pytest.mark.spec('RR-1')\ndef test_wanted():\n    pass\n")
+    (tmp_path / "test_other.py").write_text(
+        "import zmqspec_no_such_module\nimport pytest\n\n@pytest.mark.spec('PS-1')\ndef test_other():\n    pass\n")
+    xfails = tmp_path / "known.xfails"
+    xfails.write_text("test_other.py::test_other   # not run with --spec RR-1\nPS-1\n")
+    done = run_pytest("--co", "-q", "--spec", "RR-1", "--xfails", str(xfails), "--rootdir", str(tmp_path), str(tmp_path))
+    assert_no_crash(done)
+    assert done.returncode == 0, shown(done)
+    assert "test_wanted.py::test_wanted" in done.stdout and "test_other" not in done.stdout.replace(str(xfails), ""), shown(done)
+    assert "ERROR collecting" not in done.stdout and "UnmatchedXfail" not in done.stdout, shown(done)
+
+
+def test_every_module_the_catalogue_scan_leaves_out_for_an_id_holds_no_test_pytest_tags_with_it(spec_collection):
+    """``--spec`` leaves out a module when the catalogue's scan (:mod:`ast`, no import) finds none of
+    the wanted ids in it; so for every test of the specification, each id pytest's markers give it
+    must be among the ids the scan reads in its module."""
+    scanned = {}
+    for module in {test.split("::")[0] for test in spec_collection}:
+        path = ROOT / "zmqspec" / "spec" / module
+        scanned[module] = {spec_id for test in scan_file(path, module) for spec_id in test.spec_ids}
+    missed = {test: sorted(set(ids) - scanned[test.split("::")[0]]) for test, ids in spec_collection.items()}
+    missed = {test: ids for test, ids in missed.items() if ids}
+    assert not missed, f"ids pytest gives these tests that the scan of their module does not find: {missed}"

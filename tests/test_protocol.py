@@ -24,7 +24,7 @@ from zmqspec.harness import deadline as deadlines
 from zmqspec.harness import driver_client
 from zmqspec.harness.validate import load_schema
 
-from inner import PYTEST, inner_env, run_inner
+from inner import PLAIN_PYTEST, inner_env, run_inner
 
 pytestmark = pytest.mark.meta
 
@@ -155,7 +155,7 @@ def test_a_driver_timeout_is_scaled_once_by_the_client(reference_driver, monkeyp
 
 
 def run_pytest(*args: str, scale: str = "1") -> subprocess.CompletedProcess:
-    return run_inner([*PYTEST, *args], env=inner_env(ZMQSPEC_TIMEOUT_SCALE=scale))
+    return run_inner([*PLAIN_PYTEST, *args], env=inner_env(ZMQSPEC_TIMEOUT_SCALE=scale))
 
 
 def test_pytest_timeouts_limit_is_scaled_like_every_other_deadline():

@@ -5,8 +5,6 @@ CI's matrix run."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,23 +12,16 @@ import pytest
 from zmqspec.conformance.catalogue import CATALOGUE, read_catalogue
 from zmqspec.conformance.xfails import CATALOGUE_ID, load
 
-from inner import inner_env
-
 pytestmark = pytest.mark.meta
 
 ROOT = Path(__file__).resolve().parent.parent
 XFAILS = sorted((ROOT / "implementations").glob("*/xfails.txt"))
 
 
-@pytest.fixture(scope="module")
-def spec_tests() -> list[str]:
+@pytest.fixture
+def spec_tests(spec_collection) -> list[str]:
     """Every test id of the specification, named from the spec package as xfails entries name it."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                           "zmqspec/spec"], cwd=ROOT, env=inner_env(), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    ids = [line.removeprefix("zmqspec/spec/") for line in done.stdout.splitlines() if "::" in line]
-    assert len(ids) > 400, done.stdout[-2000:]
-    return ids
+    return list(spec_collection)
 
 
 @pytest.mark.parametrize("path", XFAILS, ids=[path.parent.name for path in XFAILS])

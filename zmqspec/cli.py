@@ -8,6 +8,8 @@ offers options of another. This module imports nothing of zmqspec.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -18,9 +20,25 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, as wide as argparse makes it ($COLUMNS, else the terminal, else 80
+    columns, less 2), found without importing :mod:`shutil`: argparse imports it for every parser,
+    and every node builds one at start-up, where shutil's import is a twentieth of the start-up."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            try:
+                columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+            except (AttributeError, ValueError, OSError):
+                columns = 80
+        super().__init__(prog, width=max(columns, 1) - 2)
+
+
 def parser(prog: str, description: str | None) -> OneLineParser:
     """A parser named ``prog`` whose ``--help`` shows ``description`` as written."""
-    return OneLineParser(prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return OneLineParser(prog=prog, description=description, formatter_class=_HelpFormatter)
 
 
 def positive_int(text: str) -> int:

@@ -48,14 +48,14 @@ import pytest
 
 from zmqspec.conformance import report as _report
 from zmqspec.conformance import shoulds as _should
-from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, read_catalogue
+from zmqspec.conformance.catalogue import CATALOGUE, SPEC_DIR, CatalogueError, is_test_file, read_catalogue, scan_file
 from zmqspec.conformance.describe import describe_hello
 from zmqspec.conformance.verdicts import (
     BROKEN_DRIVER, NON_STRICT, NOT_PROVIDED, ROLES_PROPERTY, SHOULD_PROPERTY, SPEC_PROPERTY, TEST_PROPERTY,
     VERDICT_PROPERTY,
     WORST_FIRST, phase_verdict, property_of,
 )
-from zmqspec.conformance.xfails import Xfails, XfailsError
+from zmqspec.conformance.xfails import CATALOGUE_ID, Xfails, XfailsError
 from zmqspec.conformance.xfails import load as load_xfails
 from zmqspec.contract import SEED_MAX
 from zmqspec.harness import deadline
@@ -126,6 +126,7 @@ class Settings:
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
+LEFT_OUT_KEY = pytest.StashKey[set[str]]()  # modules of the spec that --spec kept from collection
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -386,6 +387,45 @@ def test_id(item: pytest.Item) -> str:
     return where.as_posix() + sep + rest
 
 
+@functools.cache
+def _ids_tested_in(path: Path) -> frozenset[str] | None:
+    """The catalogue ids the tests of a spec module are tagged with, read with :mod:`ast` as
+    ``python -m zmqspec catalogue`` reads them (None: the module cannot be read; pytest will say why)."""
+    try:
+        return frozenset(spec_id for test in scan_file(path, path.name) for spec_id in test.spec_ids)
+    except CatalogueError:
+        return None
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With ``--spec``, a test module none of whose tests checks a wanted id (as the catalogue's scan
+    reads the module) is not collected at all: importing and collecting the whole specification
+    costs more than running most single ids' tests. A module named on the command line is always
+    collected (pytest does not ask)."""
+    wanted = config.getoption("spec")
+    if not wanted or not is_test_file(collection_path):
+        return None
+    ids = _ids_tested_in(collection_path)
+    if ids is None or not ids.isdisjoint(wanted):
+        return None
+    real = Path(os.path.realpath(collection_path))
+    shown = real.relative_to(SPEC_DIR) if real.is_relative_to(SPEC_DIR) else (
+        collection_path.relative_to(config.rootpath) if collection_path.is_relative_to(config.rootpath) else real)
+    config.stash.setdefault(LEFT_OUT_KEY, set()).add(shown.as_posix())
+    return True
+
+
+def _could_have_matched(entry, config: pytest.Config) -> bool:
+    """Whether an xfails entry that matched nothing names a test this run could have collected: not
+    one of a module ``--spec`` left out, nor an id other than the wanted ones."""
+    left_out = config.stash.get(LEFT_OUT_KEY, set())
+    if not left_out:
+        return True
+    if CATALOGUE_ID.match(entry.id):
+        return entry.id in config.getoption("spec")
+    return entry.id.partition("::")[0] not in left_out
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         item.extra_keyword_matches.update(spec_ids(item))
@@ -393,7 +433,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if xfails is not None:
         unmatched = xfails.mark(items, test_id, spec_ids)
         if not _is_worker(config) or config.workerinput.get("workerid") == "gw0":
-            xfails.warn_unmatched(unmatched)
+            xfails.warn_unmatched([entry for entry in unmatched if _could_have_matched(entry, config)])
     wanted = set(config.getoption("spec"))
     if wanted:
         keep = [item for item in items if wanted & set(spec_ids(item))]

@@ -29,12 +29,12 @@ from zmqspec.harness.process import (
     DEADLINE_MARK, DeadlinePassed, Node, NodeFailure, WrongLine, never_matching, no_ready_line, show_difference,
     wrong_line,
 )
-from zmqspec.harness.scenario import Endpoints, Nodes, require_transport, vacant_tcp_endpoint
+from zmqspec.harness.scenario import Endpoints, Nodes, require_transport
 
 __all__ = [
     "DEADLINE_MARK", "READY_PREFIX", "Deadline", "DeadlinePassed", "Driver", "DriverError", "DriverProtocolError",
     "Endpoints", "Implementation", "ManifestError", "Node", "NodeFailure", "Nodes", "Observers", "RoleNotProvided",
     "ToolchainMissing", "Socket", "WrongLine", "load_manifest", "milliseconds", "never_matching", "no_ready_line",
     "nothing_waiting", "recv_within", "reference", "require_transport", "scaled", "show_difference",
-    "vacant_tcp_endpoint", "wrong_line",
+    "wrong_line",
 ]

@@ -96,6 +96,7 @@ class Nodes:
         self.drivers: list[TrackedDriver] = []
         self._validator = validator
         self._labels: Counter[str] = Counter()
+        self._held_ports: dict[str, socket.socket] = {}
 
     def start(self, role: str, *args: str, label: str | None = None, ready: bool = True,
               timeout: float = READY_TIMEOUT, peer: bool = False) -> Node:
@@ -197,9 +198,33 @@ class Nodes:
         if status != 0:
             raise DriverProtocolError(f"broken driver: {node.name} ended with {node.status()} after quit, not 0")
 
+    def vacant_tcp_endpoint(self) -> str:
+        """A loopback tcp endpoint nobody listens on, held for this scenario: a socket of this
+        process is bound to a port the kernel handed out and never listens. A connect there is
+        refused (the peer retries, as ZeroMQ does), and while it is held no bind to port 0 anywhere
+        is handed that port, so no other node of the run can turn up there. Release it
+        (:meth:`release`) just before a node or driver of the test binds the endpoint; the scenario's
+        end releases what is left."""
+        held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        held.bind(("127.0.0.1", 0))
+        endpoint = f"tcp://127.0.0.1:{held.getsockname()[1]}"
+        self._held_ports[endpoint] = held
+        return endpoint
+
+    def release(self, endpoint: str) -> str:
+        """Give up the port :meth:`vacant_tcp_endpoint` holds for ``endpoint`` (if it holds one), so
+        that it can be bound; returns ``endpoint``."""
+        held = self._held_ports.pop(endpoint, None)
+        if held is not None:
+            held.close()
+        return endpoint
+
     def stop_all(self) -> None:
         for node in reversed(self.started):
             node.stop()
+        for held in self._held_ports.values():
+            held.close()
+        self._held_ports.clear()
 
     def describe(self) -> str:
         return "\n".join(node.describe() for node in self.started)
@@ -232,14 +257,6 @@ def probe_driver(implementation: Implementation, validator=None) -> tuple[dict |
         return hello, (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     finally:
         scenario.stop_all()
-
-
-def vacant_tcp_endpoint() -> str:
-    """A loopback tcp endpoint nobody listens on: a port the kernel handed out, then closed
-    without listening. A connect there is refused until something binds it."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"tcp://127.0.0.1:{probe.getsockname()[1]}"
 
 
 def require_transport(transport: str, listed: Collection[str] | None, who: str = "the implementation") -> None:

@@ -25,7 +25,7 @@ import pytest
 import zmq
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, recv_within, vacant_tcp_endpoint
+from zmqspec.harness import DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, recv_within
 from zmqspec.spec.helpers import WAIT, call_into, need_inproc, seq_of
 
 
@@ -136,7 +136,7 @@ def test_a_push_connected_before_any_bind_queues_sndhwm_messages_for_the_endpoin
     """A PUSH with SNDHWM 1 that connects where nothing is bound yet takes one message (its own
     high-water mark; no peer's counts yet) and refuses the next; a PULL that binds there later
     receives it, then what the PUSH sends next (RFC 30: the queue exists before the connection)."""
-    endpoint = vacant_tcp_endpoint()
+    endpoint = nodes.vacant_tcp_endpoint()
     push = driver.socket("PUSH")
     push.set("sndhwm", 1)
     push.connect(endpoint)
@@ -145,7 +145,7 @@ def test_a_push_connected_before_any_bind_queues_sndhwm_messages_for_the_endpoin
     assert taken >= 1, "a PUSH connected where nothing is bound yet took no message at all"
     should(taken == 1, f"a PUSH with SNDHWM 1 and no peer yet took {taken} messages, not 1")
     pull = nodes.driver("late").socket("PULL")
-    pull.bind(endpoint)
+    pull.bind(nodes.release(endpoint))
     assert received_bodies(pull, taken) == numbered(taken), "the PULL that bound later lost what was queued"
     push.send("next", timeout=WAIT)
     assert pull.recv_one(WAIT) == b"next"

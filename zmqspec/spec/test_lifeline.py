@@ -19,17 +19,17 @@ import psutil
 import pytest
 
 from zmqspec.contract import ROLES
-from zmqspec.harness import Deadline, Driver, vacant_tcp_endpoint
+from zmqspec.harness import Deadline, Driver
 
 pytestmark = pytest.mark.contract
 
 PROMPTLY = 5.0
 
 
-def stranded_arguments(role: str) -> list[str]:
+def stranded_arguments(nodes, role: str) -> list[str]:
     """The role's required options (the role table), and every socket that does not bind by default
-    connected to a tcp endpoint nobody listens on (a fresh one each)."""
-    args = ROLES[role].start_args(lambda _sock: vacant_tcp_endpoint(), every_socket=True)
+    connected to a tcp endpoint nobody listens on (a fresh one each, held by the scenario)."""
+    args = ROLES[role].start_args(lambda _sock: nodes.vacant_tcp_endpoint(), every_socket=True)
     if role == "weather-pub":
         args += ["--rate", "100"]
     return args
@@ -48,7 +48,7 @@ def strand(nodes, node, role: str) -> str:
         return "a request it takes on its frontend and owes a server that is not there"
     if role == "driver":
         push = Driver(node).socket("PUSH")
-        push.connect(vacant_tcp_endpoint())
+        push.connect(nodes.vacant_tcp_endpoint())
         push.send("held", timeout=0)
         return "a message queued for an endpoint nobody listens on"
     if role == "ventilator":
@@ -63,7 +63,7 @@ def strand(nodes, node, role: str) -> str:
 def test_a_node_whose_peers_are_gone_exits_0_promptly_when_its_standard_input_ends(nodes, role):
     """End of input ends a node with status 0 within seconds, whatever it still holds for peers that
     are gone: end of input beats delivering it (a ventilator's sockets lingering forever do not)."""
-    node = nodes.start(role, *stranded_arguments(role))
+    node = nodes.start(role, *stranded_arguments(nodes, role))
     held = strand(nodes, node, role)
 
     node.close_stdin()
@@ -77,7 +77,7 @@ def test_a_node_whose_peers_are_gone_exits_0_promptly_when_its_standard_input_en
 def test_a_node_whose_peers_are_gone_ends_promptly_on_sigterm(nodes, role):
     """SIGTERM ends a node within seconds, its standard input still open, whatever it holds for
     peers that are gone (any exit status)."""
-    node = nodes.start(role, *stranded_arguments(role))
+    node = nodes.start(role, *stranded_arguments(nodes, role))
     strand(nodes, node, role)
 
     node.signal(signal.SIGTERM)
@@ -91,7 +91,7 @@ def test_a_node_whose_parent_is_killed_outright_ends_within_5_seconds(nodes, rol
     """A node whose parent dies by SIGKILL (no chance to close anything or signal anyone) is gone
     within 5 seconds, with its peers gone too: its standard input ends with its parent, and on
     Linux its parent-death signal comes."""
-    parent = nodes.start_under_parent(role, *stranded_arguments(role))
+    parent = nodes.start_under_parent(role, *stranded_arguments(nodes, role))
     children = psutil.Process(parent.pid).children()
     assert len(children) == 1, f"the stand-in parent should have one child, the node; it has {children}"
     node = children[0]

@@ -21,7 +21,7 @@ import time
 import pytest
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import Deadline, DriverError, vacant_tcp_endpoint
+from zmqspec.harness import Deadline, DriverError
 from zmqspec.spec.helpers import WAIT, expect_errno, role_lines
 
 SHORT = 1.0  # a receive that is expected to time out: the peer it waits on is dead
@@ -332,7 +332,7 @@ def test_a_request_to_a_server_that_binds_late_arrives_within_a_second_of_the_bi
     """A REQ that connects where nobody listens retries every reconnect_ivl (100 ms by default, no
     back-off unless reconnect_ivl_max is set): a server that binds 3 s later gets the request within
     a second of its bind (libzmq; a stack that backs off is non-strict)."""
-    endpoint = vacant_tcp_endpoint()
+    endpoint = nodes.vacant_tcp_endpoint()
     req = driver.socket("REQ")
     for option, default in (("reconnect_ivl", 100), ("reconnect_ivl_max", 0)):
         try:
@@ -346,7 +346,7 @@ def test_a_request_to_a_server_that_binds_late_arrives_within_a_second_of_the_bi
     threading.Event().wait(LATE)  # the clock is the subject: nobody listens for LATE seconds
     expect_errno("EAGAIN", req.recv, timeout=0)
 
-    server = nodes.start("rep-server", "--name", "late", "--bind", endpoint)
+    server = nodes.start("rep-server", "--name", "late", "--bind", nodes.release(endpoint))
     bound = time.monotonic()
     server.wait_for(r"^RECEIVED: late$", timeout=WAIT, what="the request sent before the bind")
     waited = time.monotonic() - bound

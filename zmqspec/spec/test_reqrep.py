@@ -14,7 +14,7 @@ import pytest
 import zmq
 
 from zmqspec.harness import (
-    DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, milliseconds, recv_within, vacant_tcp_endpoint,
+    DEADLINE_MARK, Deadline, DeadlinePassed, DriverError, milliseconds, recv_within,
 )
 from zmqspec.spec.helpers import expect_errno
 
@@ -66,7 +66,7 @@ def assert_in_turn(names: list[str], servers: str) -> None:
 
 
 def vacant_endpoint(nodes, endpoints, transport: str) -> str:
-    return vacant_tcp_endpoint() if transport == "tcp" else endpoints.bindable(transport)
+    return nodes.vacant_tcp_endpoint() if transport == "tcp" else endpoints.bindable(transport)
 
 
 def recv_from_either(routers, timeout: float, what: str) -> tuple[int, list[bytes]]:
@@ -372,7 +372,7 @@ def test_request_sent_before_any_server_exists_is_answered_once_one_binds(nodes,
 
     late = nodes.driver(label="late-server")
     rep = late.socket("REP")
-    rep.bind(endpoint)
+    rep.bind(nodes.release(endpoint))
     got = rep.recv_one(timeout=15)
     assert got == b"early", f"the server that bound late got {got!r} first, not the early request"
     rep.send("late,early")
@@ -440,7 +440,7 @@ def test_request_to_an_absent_peer_is_kept_and_delivered_once_when_it_appears(no
         queued = False
 
     router = observers.socket(zmq.ROUTER)
-    router.bind(endpoint)
+    router.bind(nodes.release(endpoint))
     if not queued:
         req.send("kept", timeout=10)
     identity, delimiter, body = recv_within(router, 15, "the request made before the peer existed")

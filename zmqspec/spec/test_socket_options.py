@@ -18,7 +18,7 @@ import signal
 import pytest
 
 from zmqspec.conformance.shoulds import should
-from zmqspec.harness import Deadline, DriverError, vacant_tcp_endpoint
+from zmqspec.harness import Deadline, DriverError
 from zmqspec.spec.helpers import WAIT, expect_errno, libzmq_option, need_inproc
 
 SHORT = 0.3  # a receive that is expected to time out
@@ -45,7 +45,7 @@ def push_to_a_vacant_and_a_live_endpoint(nodes, immediate: bool):
     if immediate and not libzmq_option(push, "immediate", 1):
         return None
     pull = nodes.driver("live").socket("PULL")
-    vacant = vacant_tcp_endpoint()
+    vacant = nodes.vacant_tcp_endpoint()
     push.connect(vacant)
     push.connect(pull.bind())
     return push, pull, vacant
@@ -64,7 +64,7 @@ def test_a_connected_push_deals_in_turn_to_an_endpoint_nobody_listens_on_yet(nod
     live = bodies(pull.recv_many(5, timeout=WAIT))
     assert len(live) == 5, f"the live PULL got {live} of 10, not every other one"
     late = nodes.driver("late").socket("PULL")
-    late.bind(vacant)
+    late.bind(nodes.release(vacant))
     queued = bodies(late.recv_many(5, timeout=WAIT))
     assert sorted(live + queued, key=lambda t: int(t[1:])) == tasks, (
         f"the live PULL got {live} and the one that bound later got {queued}: not t0..t9 once each"
@@ -309,12 +309,12 @@ def test_a_relaxed_correlating_req_answers_only_the_latest_of_requests_queued_be
     req = driver.socket("REQ")
     if not (libzmq_option(req, "req_relaxed", 1) and libzmq_option(req, "req_correlate", 1)):
         return
-    endpoint = vacant_tcp_endpoint()
+    endpoint = nodes.vacant_tcp_endpoint()
     req.connect(endpoint)
     req.send("TO_BE_DISCARDED", timeout=0)
     req.send("TO_BE_ANSWERED", timeout=0)
     rep = nodes.driver("late").socket("REP")
-    rep.bind(endpoint)
+    rep.bind(nodes.release(endpoint))
     for request in (b"TO_BE_DISCARDED", b"TO_BE_ANSWERED"):
         assert rep.recv_one(WAIT) == request
         rep.send(b"reply: " + request)
