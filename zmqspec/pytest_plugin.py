@@ -408,11 +408,17 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     ids = _ids_tested_in(collection_path)
     if ids is None or not ids.isdisjoint(wanted):
         return None
-    real = Path(os.path.realpath(collection_path))
-    shown = real.relative_to(SPEC_DIR) if real.is_relative_to(SPEC_DIR) else (
-        collection_path.relative_to(config.rootpath) if collection_path.is_relative_to(config.rootpath) else real)
-    config.stash.setdefault(LEFT_OUT_KEY, set()).add(shown.as_posix())
+    config.stash.setdefault(LEFT_OUT_KEY, set()).add(_module_id(collection_path, config.rootpath))
     return True
+
+
+def _module_id(path: Path, rootpath: Path) -> str:
+    """A test module as an xfails entry names it: from the spec package (``test_reqrep.py``) for the
+    specification's modules, else from the rootdir, as pytest's node ids do."""
+    real = Path(os.path.realpath(path))
+    if real.is_relative_to(SPEC_DIR):
+        return real.relative_to(SPEC_DIR).as_posix()
+    return (path.relative_to(rootpath) if path.is_relative_to(rootpath) else real).as_posix()
 
 
 def _could_have_matched(entry, config: pytest.Config) -> bool:

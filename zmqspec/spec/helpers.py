@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import psutil
 import pytest
 
 from zmqspec.conformance.shoulds import should
@@ -227,3 +228,14 @@ def need_inproc(driver) -> None:
     transport but tcp optional (harness.require_transport), so a test that uses inproc only to keep its
     sockets in one process does not judge a stack without it."""
     require_transport("inproc", driver.hello().get("transports"), "the driver")
+
+
+def inet_connections(pid: int, kind: str = "inet") -> list:
+    """psutil's connections of ``kind`` ("inet", "tcp", ...) of a node's process and all its
+    descendants (a node may run its sockets in a child: a JVM launcher, a shell)."""
+    root = psutil.Process(pid)
+    found = []
+    for process in [root, *root.children(recursive=True)]:
+        connections = getattr(process, "net_connections", None) or process.connections
+        found += connections(kind=kind)
+    return found

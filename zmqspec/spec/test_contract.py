@@ -20,7 +20,7 @@ import zmq
 
 from zmqspec.contract import INT, READY_PREFIX, ROLES
 from zmqspec.harness import DriverError
-from zmqspec.spec.helpers import batch_end, spare_result
+from zmqspec.spec.helpers import batch_end, inet_connections, spare_result
 
 pytestmark = pytest.mark.contract
 
@@ -63,12 +63,7 @@ def tcp_address(endpoint: str) -> tuple[str, int]:
 
 def listening_addresses(pid: int) -> list[tuple[str, int]]:
     """The (ip, port) of every listening inet socket of the node's process and its descendants."""
-    root = psutil.Process(pid)
-    found = []
-    for process in [root, *root.children(recursive=True)]:
-        connections = getattr(process, "net_connections", None) or process.connections
-        found += [(c.laddr.ip, c.laddr.port) for c in connections(kind="inet") if c.status == psutil.CONN_LISTEN]
-    return found
+    return [(c.laddr.ip, c.laddr.port) for c in inet_connections(pid) if c.status == psutil.CONN_LISTEN]
 
 
 def ready_lines(node) -> list[str]:

@@ -18,12 +18,11 @@ import signal
 import threading
 import time
 
-import psutil
 import pytest
 
 from zmqspec.conformance.shoulds import should
 from zmqspec.harness import Deadline, DriverError
-from zmqspec.spec.helpers import WAIT, expect_errno, role_lines
+from zmqspec.spec.helpers import WAIT, expect_errno, inet_connections, role_lines
 
 SHORT = 1.0  # a receive that is expected to time out: the peer it waits on is dead
 PROBE = 0.25  # s: how long a batch whose last message may have gone to a dead peer is waited for
@@ -39,20 +38,10 @@ def killed(node) -> None:
     node.wait_exit()
 
 
-def _tcp_connections(pid: int) -> list:
-    """The inet tcp connections of a node's process and its descendants."""
-    root = psutil.Process(pid)
-    found = []
-    for process in [root, *root.children(recursive=True)]:
-        connections = getattr(process, "net_connections", None) or process.connections
-        found += connections(kind="tcp")
-    return found
-
-
 def port_connected_to(node, endpoint: str) -> int:
     """The local port of the tcp connection ``node`` made to ``endpoint`` (it connected there)."""
     port = int(endpoint.rsplit(":", 1)[1])
-    ours = [c.laddr.port for c in _tcp_connections(node.pid) if c.raddr and c.raddr.port == port]
+    ours = [c.laddr.port for c in inet_connections(node.pid, "tcp") if c.raddr and c.raddr.port == port]
     assert ours, f"{node.name} holds no tcp connection to {endpoint}"
     return ours[0]
 
@@ -62,7 +51,7 @@ def wait_until_closed(holder, peer_port: int, what: str) -> None:
     there died and ``holder`` has closed its side, so its socket knows (WAIT s; a fact of the OS,
     polled, since nothing the holder says tells it)."""
     deadline = Deadline(WAIT)
-    while any(c.raddr and c.raddr.port == peer_port for c in _tcp_connections(holder.pid)):
+    while any(c.raddr and c.raddr.port == peer_port for c in inet_connections(holder.pid, "tcp")):
         assert not deadline.passed(), (
             f"{what}: {holder.name} still holds its connection to the dead peer's port {peer_port} "
             f"{deadline.seconds:.0f} s after the peer was killed")
