@@ -211,17 +211,20 @@ def open_req(driver, server):
     return req
 
 
+def exchange(driver, req, server, request: bytes, *replies: bytes) -> dict:
+    """The REQ sends ``request``; the hand-written server reads it and writes ``replies`` (each
+    ``['', reply]``) in one write; returns the driver's answer to the REQ's receive (5 s)."""
+    driver("send", socket=req, frames=hex_frames(request))
+    server.read_message(commands_only=False)
+    server.conn.sendall(b"".join(message(b"", reply) for reply in replies))
+    return driver("recv", socket=req, timeout_ms=5000)
+
+
 def second_reply(driver) -> bool:
     server = Server()
     req = open_req(driver, server)
-    driver("send", socket=req, frames=hex_frames(b"one"))
-    server.read_message(commands_only=False)
-    server.conn.sendall(message(b"", b"reply one") + message(b"", b"second reply to one"))
-    first = driver("recv", socket=req, timeout_ms=5000)
-    driver("send", socket=req, frames=hex_frames(b"two"))
-    server.read_message(commands_only=False)
-    server.conn.sendall(message(b"", b"reply two"))
-    second = driver("recv", socket=req, timeout_ms=5000)
+    first = exchange(driver, req, server, b"one", b"reply one", b"second reply to one")
+    second = exchange(driver, req, server, b"two", b"reply two")
     fine = got(second) == repr([b"reply two"])
     print(("ok" if fine else "DEVIATION") + f": second-reply: the reply to 'one' was "
           f"{got(first)}, to 'two' {got(second)} (libzmq: [b'reply two']) [{server.version}]")
@@ -231,18 +234,9 @@ def second_reply(driver) -> bool:
 def late_reply(driver) -> bool:
     server = Server()
     req = open_req(driver, server)
-    driver("send", socket=req, frames=hex_frames(b"one"))
-    server.read_message(commands_only=False)
-    server.conn.sendall(message(b"", b"reply one"))
-    driver("recv", socket=req, timeout_ms=5000)
-    driver("send", socket=req, frames=hex_frames(b"two"))
-    server.read_message(commands_only=False)
-    server.conn.sendall(message(b"", b"late reply to one") + message(b"", b"reply two"))
-    second = driver("recv", socket=req, timeout_ms=5000)
-    driver("send", socket=req, frames=hex_frames(b"three"))
-    server.read_message(commands_only=False)
-    server.conn.sendall(message(b"", b"reply three"))
-    third = driver("recv", socket=req, timeout_ms=5000)
+    exchange(driver, req, server, b"one", b"reply one")
+    second = exchange(driver, req, server, b"two", b"late reply to one", b"reply two")
+    third = exchange(driver, req, server, b"three", b"reply three")
     fine = got(third) == repr([b"reply three"])
     print(("ok" if fine else "DEVIATION") + f": late-reply: the reply to 'two' was {got(second)}, to 'three' "
           f"{got(third)} (libzmq: [b'late reply to one'], then [b'reply three']) [{server.version}]")
