@@ -266,6 +266,7 @@ def test_a_driver_that_breaks_the_protocol_gets_the_broken_driver_verdict(tmp_pa
     assert run.seconds < scaled(60), f"a broken driver took {run.seconds:.0f} s to judge"
 
 
+@pytest.mark.slow(seconds=11)
 def test_a_driver_the_session_found_broken_fails_each_test_at_once(tmp_path):
     """A driver that prints its ready line and then never answers is found broken by the session's
     hello probe, once; every later test that needs it fails at once as a broken driver, naming the

@@ -143,3 +143,31 @@ def test_every_module_the_catalogue_scan_leaves_out_for_an_id_holds_no_test_pyte
     missed = {test: sorted(set(ids) - scanned[test.split("::")[0]]) for test, ids in spec_collection.items()}
     missed = {test: ids for test, ids in missed.items() if ids}
     assert not missed, f"ids pytest gives these tests that the scan of their module does not find: {missed}"
+
+
+class _Item:
+    """Just what spread_slow_tests reads of a pytest item: its ``slow`` marker."""
+
+    def __init__(self, name: str, marker: pytest.Mark | None = None):
+        self.name, self.marker = name, marker
+
+    def get_closest_marker(self, name: str):
+        return self.marker if name == "slow" else None
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def test_slow_tests_are_spread_over_the_first_half_of_a_run_the_longest_first():
+    from zmqspec.pytest_plugin import spread_slow_tests
+
+    plain = [_Item(f"t{n}") for n in range(36)]
+    slow = [_Item("bare", pytest.mark.slow.mark), _Item("s32", pytest.mark.slow(seconds=32).mark),
+            _Item("s11", pytest.mark.slow(11).mark)]
+    items = plain[:5] + [slow[0]] + plain[5:20] + slow[1:] + plain[20:]
+    ordered = spread_slow_tests(items)
+    assert sorted(map(repr, ordered)) == sorted(map(repr, items)), "a test was lost or doubled"
+    positions = [ordered.index(item) for item in (slow[1], slow[2], slow[0])]
+    assert positions == [0, 6, 12], f"39 tests: 19 in the first half, a slow one every 6; the slow tests (32 s, 11 s, 3 s) landed at {positions} of {ordered}"
+    assert [item for item in ordered if item in plain] == plain, "the other tests changed order"
+    assert spread_slow_tests(plain) == plain

@@ -158,6 +158,7 @@ def run_pytest(*args: str, scale: str = "1") -> subprocess.CompletedProcess:
     return run_inner([*PLAIN_PYTEST, *args], env=inner_env(ZMQSPEC_TIMEOUT_SCALE=scale))
 
 
+@pytest.mark.slow
 def test_pytest_timeouts_limit_is_scaled_like_every_other_deadline():
     """A test marked timeout(1) that takes 1.5 s: pytest-timeout ends it at scale 1, not at scale 2."""
     at_one = run_pytest("-q", str(INNER / "timeout_scaled.py"), scale="1")

@@ -304,8 +304,37 @@ MARKERS = (
     "transport: transports and socket compatibility",
     "contract: the node contract (docs/contract.md)",
     "meta: tests of the harness itself, not of ZeroMQ",
-    "slow: takes more than a couple of seconds",
+    "slow(seconds=3): takes more than a couple of seconds, about `seconds`; under xdist the slow tests are "
+    "spread over the first half of the run, the longest first",
 )
+SLOW_SECONDS = 3.0  # what a bare ``slow`` marker is taken to mean
+
+
+def slow_seconds(item: pytest.Item) -> float | None:
+    """How long a test marked ``slow`` takes, in seconds (its marker's ``seconds``, else
+    SLOW_SECONDS); None for a test not marked slow."""
+    marker = item.get_closest_marker("slow")
+    if marker is None:
+        return None
+    return float(marker.kwargs.get("seconds", marker.args[0] if marker.args else SLOW_SECONDS))
+
+
+def spread_slow_tests(items: list[pytest.Item]) -> list[pytest.Item]:
+    """``items`` with the slow tests taken out and put back evenly spaced over the first half of
+    the list, the longest first, at its very start; the others keep their order.
+
+    pytest-xdist's load scheduling starts each worker on a batch of consecutive tests (a quarter of
+    its share). Slow tests side by side would all land in one worker's batch and run there one
+    after the other, ending the run on that worker while the others idle; spaced out, each batch
+    gets about its share of them, and the longest starts at once."""
+    slow = sorted((item for item in items if slow_seconds(item) is not None), key=slow_seconds, reverse=True)
+    if not slow:
+        return list(items)
+    ordered = [item for item in items if slow_seconds(item) is None]
+    stride = max(1, len(items) // 2 // len(slow))
+    for rank, item in enumerate(slow):
+        ordered.insert(min(rank * stride, len(ordered)), item)
+    return ordered
 TIMEOUT_INI = "timeout"  # pytest-timeout's ini key, which the checkout's pyproject.toml sets
 
 
@@ -445,10 +474,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if wanted & set(spec_ids(item))]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
-    if getattr(config.option, "numprocesses", None):
-        # Under xdist hand out the slow tests first: the long ones then overlap with the short ones
-        # instead of ending the run on one busy worker while the others idle.
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if _is_worker(config):  # the order a worker collects in is the order xdist hands tests out
+        items[:] = spread_slow_tests(items)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -349,6 +349,7 @@ def test_weather_sub_gets_updates_from_a_publisher_that_died_and_came_back(nodes
 LATE = 3.0  # seconds between a connect and the server's bind: the subject, not a synchronisation
 
 
+@pytest.mark.slow
 @pytest.mark.transport
 @pytest.mark.reqrep  # a rep-server takes part: the reqrep groups of scripts/interop run it
 @pytest.mark.spec("TR-10")

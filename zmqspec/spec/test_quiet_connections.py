@@ -37,7 +37,7 @@ def synchronised(pub, sub, what: str) -> None:
         assert not deadline.passed(), f"{what}: the SUB received no marker within {deadline.seconds:.0f} s"
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=32)
 @pytest.mark.transport
 @pytest.mark.spec("TR-11")
 def test_connections_quiet_for_32_seconds_stay_up_and_lose_nothing(nodes):
