@@ -97,7 +97,11 @@ def common(raw: bytes) -> bytes:
 
 
 fragments = st.binary(max_size=4).map(common)
-texts = st.text(st.sampled_from("aé€😀") | st.characters(exclude_categories=("Cs",)), max_size=3)
+# No text prefix starts with U+0001 (byte 0x01): libzmq 4.3.3 to 4.3.5 take a SUB's unsubscribe of
+# such a prefix as a subscribe to the rest of it (PS-7's note in the catalogue), so the reference
+# would fail any example that draws one. The byte fragments above never start with 0x01 either.
+texts = st.text(st.sampled_from("aé€😀") | st.characters(exclude_categories=("Cs",)), max_size=3).filter(
+    lambda text: not text.startswith("\x01"))
 
 
 @dataclass(frozen=True)
