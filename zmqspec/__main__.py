@@ -14,7 +14,7 @@ from zmqspec.contract import ROLES
 TOOLS = {
     "check": ("zmqspec.conformance.check", "judge an implementation: the specification's verdict per catalogue id"),
     "catalogue": ("zmqspec.conformance.catalogue_cli", "print the behaviour catalogue and the tests that check each id"),
-    "demo": ("zmqspec.demo", "run one of the seed's scenarios live: reqrep, pubsub or pipeline"),
+    "demo": ("zmqspec.demo", "run one of the seed's scenarios live: reqrep, gateway, pubsub or pipeline"),
     "report": ("zmqspec.conformance.matrix", "merge conformance reports into one matrix"),
 }
 

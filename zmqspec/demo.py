@@ -10,7 +10,7 @@ in docs/patterns.md). Every node is stopped at the end.
   reqrep    1 req-client and 3 rep-servers; the client types a few lines,
             then 'bye': the servers answer in turn (RR-1, RR-2, RR-4)
   pubsub    weather-pub and weather-sub averaging 50 updates for 10001 (PS-6)
-  gateway   1 req-client, a gateway and 2 rep-servers behind it: every reply
+  gateway   1 req-client, a gateway and 3 rep-servers behind it: every reply
             comes back through the gateway, from the servers in turn (RR-7)
   pipeline  sink, ventilator and 7 workers with the kill signal, 70 tasks of
             1..99 ms: the batch takes about the total cost / 7 (PP-1, PP-2,

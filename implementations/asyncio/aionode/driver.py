@@ -140,6 +140,7 @@ class Driver:
             "library": f"pyzmq {zmq.pyzmq_version()} (zmq.asyncio)", "zmq_version": zmq.zmq_version(),
             "transports": [t for t in ("tcp", "ipc", "inproc", "pgm", "epgm", "vmci") if t in ("tcp", "inproc", *optional)],
             "socket_types": list(SOCKET_TYPES),
+            "commands": sorted(FIELDS),
         }
 
     async def do_socket(self, request: dict) -> dict:
